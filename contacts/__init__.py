@@ -1,0 +1,1 @@
+"""Contact work: contact logs, tasks and alerts."""

@@ -1,0 +1,3 @@
+"""Models of the contacts app."""
+
+from __future__ import annotations

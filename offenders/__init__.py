@@ -1,0 +1,1 @@
+"""Offenders, offences, sentences, events, key dates and eligibility."""

@@ -1,0 +1,409 @@
+"""Offenders, the offence catalogue, sentences, their events and key dates.
+
+Events and key dates are append-only: a change is a new row, so the timeline
+keeps what was known when. Where the offender is held is kept for the VLO's work
+and must never reach anything sent to a victim (see ``letters``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from vcs_portal.core.models import Team
+from vcs_portal.core.scope import ScopedQuerySet
+
+
+class Offence(models.Model):
+    """An offence in the catalogue, with the flags that decide eligibility (DOMAIN.md s.2)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    title = models.CharField(max_length=255)
+    statute = models.CharField(max_length=150)
+    section = models.CharField(max_length=30, blank=True)
+    specified_violent = models.BooleanField(
+        default=False, help_text="Schedule 18 Part 1, Sentencing Act 2020 (was Sch. 15 CJA 2003)."
+    )
+    specified_sexual = models.BooleanField(
+        default=False, help_text="Schedule 18 Part 2, Sentencing Act 2020 (was Sch. 15 CJA 2003)."
+    )
+    sex_offender_notification = models.BooleanField(
+        default=False, help_text="Schedule 3, Sexual Offences Act 2003 (notification)."
+    )
+    against_child = models.BooleanField(default=False)
+    murder = models.BooleanField(default=False, help_text="Named on its own in s.45 DVCVA 2004.")
+    homicide = models.BooleanField(default=False, help_text="Someone died: the bereaved family are victims.")
+    domestic_abuse = models.BooleanField(default=False, help_text="Discretionary context.")
+    stalking_harassment = models.BooleanField(default=False, help_text="Discretionary context.")
+    hate_crime = models.BooleanField(default=False, help_text="Discretionary context.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        ref = f"{self.statute} {self.section}".strip()
+        return f"{self.title} ({ref})"
+
+    @property
+    def is_sexual_or_violent(self) -> bool:
+        """The statutory test in s.45 Domestic Violence, Crime and Victims Act 2004."""
+        return (
+            self.murder
+            or self.specified_violent
+            or self.specified_sexual
+            or self.sex_offender_notification
+            or self.against_child
+        )
+
+    @property
+    def discretionary_context(self) -> bool:
+        return self.domestic_abuse or self.stalking_harassment or self.hate_crime
+
+
+class MappaLevel(models.TextChoices):
+    NONE = "", "Not MAPPA managed"
+    LEVEL_1 = "1", "Level 1"
+    LEVEL_2 = "2", "Level 2"
+    LEVEL_3 = "3", "Level 3"
+
+
+class OffenderQuerySet(ScopedQuerySet):
+    scope_team = "team"
+
+
+class Offender(models.Model):
+    """A person serving a sentence whose victims the scheme contacts."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="offenders")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    pnc_number = models.CharField("PNC number", max_length=20, blank=True)
+    prison_number = models.CharField(max_length=20, blank=True)
+    crn = models.CharField("CRN", max_length=20, blank=True, help_text="Case reference number (nDelius).")
+    mappa_level = models.CharField("MAPPA level", max_length=1, choices=MappaLevel.choices, blank=True)
+    location = models.CharField(
+        "where held",
+        max_length=150,
+        blank=True,
+        help_text="Prison or hospital. For the VLO only: never shown to a victim.",
+    )
+    offender_manager_name = models.CharField(max_length=150, blank=True)
+    offender_manager_email = models.EmailField(blank=True)
+    offender_manager_phone = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = OffenderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pnc_number"], condition=~Q(pnc_number=""), name="offender_unique_pnc"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "date_of_birth"], name="offender_name_dob_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def security_category(self) -> SecurityCategoryChange | None:
+        return self.category_changes.order_by("-effective_on", "-pk").first()
+
+
+class OffenderAlias(models.Model):
+    offender = models.ForeignKey(Offender, on_delete=models.CASCADE, related_name="aliases")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name_plural = "offender aliases"
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class SecurityCategory(models.TextChoices):
+    A = "A", "Category A"
+    B = "B", "Category B"
+    C = "C", "Category C"
+    D = "D", "Category D (open)"
+    RESTRICTED = "R", "Restricted status"
+    CLOSED = "CL", "Closed (women's estate)"
+    OPEN = "OP", "Open (women's estate)"
+    YOI_CLOSED = "YC", "Young offender, closed"
+    YOI_OPEN = "YO", "Young offender, open"
+    HOSPITAL = "H", "Hospital (not categorised)"
+
+
+class SecurityCategoryChange(models.Model):
+    """One entry in the offender's security-category history (never overwritten)."""
+
+    offender = models.ForeignKey(Offender, on_delete=models.CASCADE, related_name="category_changes")
+    category = models.CharField(max_length=2, choices=SecurityCategory.choices)
+    effective_on = models.DateField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} from {self.effective_on:%d %B %Y}"
+
+
+class SentenceType(models.TextChoices):
+    DETERMINATE = "determinate", "Determinate custody"
+    EXTENDED = "extended", "Extended determinate sentence"
+    SOPC = "sopc", "Special custodial sentence for offenders of particular concern"
+    LIFE = "life", "Life sentence"
+    IPP = "ipp", "Imprisonment for public protection (IPP)"
+    DETENTION_YOUNG = "detention_young", "Detention of a young offender"
+    DETENTION_PLEASURE = "detention_pleasure", "Detention at His Majesty's pleasure"
+    SUSPENDED = "suspended", "Suspended sentence"
+    COMMUNITY = "community", "Community order"
+    HOSPITAL_S37 = "s37", "Hospital order (s37 MHA 1983)"
+    HOSPITAL_S37_41 = "s37_41", "Restricted hospital order (s37/41 MHA 1983)"
+    HOSPITAL_S45A = "s45a", "Hospital and limitation direction (s45A MHA 1983)"
+    TRANSFER_S47_49 = "s47_49", "Transfer from prison to hospital (s47/49 MHA 1983)"
+
+
+INDETERMINATE_TYPES = {SentenceType.LIFE, SentenceType.IPP, SentenceType.DETENTION_PLEASURE}
+HOSPITAL_TYPES = {
+    SentenceType.HOSPITAL_S37,
+    SentenceType.HOSPITAL_S37_41,
+    SentenceType.HOSPITAL_S45A,
+    SentenceType.TRANSFER_S47_49,
+}
+RESTRICTED_HOSPITAL_TYPES = {
+    SentenceType.HOSPITAL_S37_41,
+    SentenceType.HOSPITAL_S45A,
+    SentenceType.TRANSFER_S47_49,
+}
+NON_CUSTODIAL_TYPES = {SentenceType.SUSPENDED, SentenceType.COMMUNITY}
+# Types that need a length: every custodial sentence that is neither indeterminate nor a hospital order.
+LENGTH_REQUIRED_TYPES = set(SentenceType) - INDETERMINATE_TYPES - HOSPITAL_TYPES
+
+
+class Term(models.Model):
+    """A length in years, months and days (abstract)."""
+
+    years = models.PositiveSmallIntegerField(null=True, blank=True)
+    months = models.PositiveSmallIntegerField(null=True, blank=True)
+    days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_term(self) -> bool:
+        return any(v for v in (self.years, self.months, self.days))
+
+    @property
+    def term(self) -> relativedelta:
+        return relativedelta(years=self.years or 0, months=self.months or 0, days=self.days or 0)
+
+    @property
+    def term_display(self) -> str:
+        parts = []
+        for value, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day")):
+            if value:
+                parts.append(f"{value} {unit}{'s' if value != 1 else ''}")
+        return ", ".join(parts)
+
+
+class SentenceQuerySet(ScopedQuerySet):
+    scope_team = "offender__team"
+
+
+class Sentence(Term):
+    """A sentence or order passed on an offender, with its offences."""
+
+    offender = models.ForeignKey(Offender, on_delete=models.CASCADE, related_name="sentences")
+    sentence_type = models.CharField(max_length=20, choices=SentenceType.choices)
+    sentence_date = models.DateField()
+    court = models.CharField(max_length=150)
+    tariff_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    tariff_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = SentenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sentence_date", "-pk"]
+
+    def __str__(self) -> str:
+        length = "" if self.is_indeterminate or not self.has_term else f", {self.term_display}"
+        return f"{self.get_sentence_type_display()}{length}, {self.sentence_date:%d %B %Y}"
+
+    @property
+    def is_indeterminate(self) -> bool:
+        return self.sentence_type in INDETERMINATE_TYPES
+
+    @property
+    def is_hospital(self) -> bool:
+        return self.sentence_type in HOSPITAL_TYPES
+
+    @property
+    def is_restricted_hospital(self) -> bool:
+        return self.sentence_type in RESTRICTED_HOSPITAL_TYPES
+
+
+class Concurrency(models.TextChoices):
+    CONCURRENT = "concurrent", "Concurrent"
+    CONSECUTIVE = "consecutive", "Consecutive"
+
+
+class SentenceOffence(Term):
+    """One count: an offence sentenced, with its own term where the court gave one."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="counts")
+    offence = models.ForeignKey(Offence, on_delete=models.PROTECT, related_name="+")
+    offence_date = models.DateField(null=True, blank=True)
+    concurrency = models.CharField(max_length=12, choices=Concurrency.choices, default=Concurrency.CONCURRENT)
+    position = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.offence)
+
+
+class EventKind(models.TextChoices):
+    SENTENCED = "sentenced", "Sentenced"
+    APPEAL = "appeal", "Appeal"
+    TRANSFER = "transfer", "Transfer"
+    RECATEGORISATION = "recategorisation", "Recategorisation"
+    OPEN_CONDITIONS = "open_conditions", "Moved to open conditions"
+    ROTL = "rotl", "Release on temporary licence (ROTL)"
+    HDC = "hdc", "Home detention curfew (HDC)"
+    PAROLE_ELIGIBILITY = "parole_eligibility", "Parole eligibility"
+    PAROLE_HEARING = "parole_hearing", "Parole hearing"
+    RELEASE = "release", "Release on licence"
+    RECALL = "recall", "Recall"
+    LICENCE_END = "licence_end", "Licence end"
+    SENTENCE_END = "sentence_end", "Sentence end"
+    HOSPITAL_LEAVE = "hospital_leave", "Hospital leave"
+    HOSPITAL_TRANSFER = "hospital_transfer", "Hospital transfer"
+    TRIBUNAL = "tribunal", "Mental Health Tribunal"
+    CONDITIONAL_DISCHARGE = "conditional_discharge", "Conditional discharge"
+    DEATH = "death", "Death"
+    DEPORTATION = "deportation", "Deportation"
+
+
+class SentenceEventQuerySet(ScopedQuerySet):
+    scope_team = "sentence__offender__team"
+
+
+class SentenceEvent(models.Model):
+    """Something that happened in the sentence. Append-only; a correction points to what it corrects."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=25, choices=EventKind.choices)
+    occurred_on = models.DateField()
+    detail = models.TextField(blank=True)
+    location = models.CharField(
+        max_length=150, blank=True, help_text="Where held after the event. Never shown to victims."
+    )
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = SentenceEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["sentence", "-occurred_on"], name="event_sentence_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on:%d %B %Y}"
+
+
+class KeyDateKind(models.TextChoices):
+    PED = "ped", "Parole eligibility date (PED)"
+    CRD = "crd", "Conditional release date (CRD)"
+    LED = "led", "Licence expiry date (LED)"
+    SED = "sed", "Sentence expiry date (SED)"
+    TARIFF = "tariff", "Tariff expiry date"
+    HDCED = "hdced", "HDC eligibility date"
+
+
+class KeyDate(models.Model):
+    """A key date as recorded at a moment, with its source. The newest per kind is current."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="key_dates")
+    kind = models.CharField(max_length=10, choices=KeyDateKind.choices)
+    date = models.DateField()
+    source = models.CharField(max_length=150, help_text="Where the date came from, e.g. prison calculation.")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["kind", "-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "date"], name="keydate_kind_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.date:%d %B %Y}"
+
+
+class Eligibility(models.TextChoices):
+    STATUTORY = "statutory", "Statutory"
+    DISCRETIONARY = "discretionary", "Discretionary candidate"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+
+
+class EligibilityAssessment(models.Model):
+    """The outcome of the eligibility rules for a sentence on a day, with the reasons."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="assessments")
+    outcome = models.CharField(max_length=15, choices=Eligibility.choices)
+    rule = models.CharField(max_length=60, help_text="The rule that decided the outcome.")
+    reasons = models.JSONField(default=list)
+    assessed_on = models.DateField(default=date.today)
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-assessed_at", "-pk"]
+        get_latest_by = "assessed_at"
+        indexes = [models.Index(fields=["sentence", "-assessed_at"], name="assessment_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.rule})"
+
+
+class EligibilitySweep(models.Model):
+    """The daily summary of the eligibility sweep; one per day, so a re-run is a no-op."""
+
+    run_on = models.DateField(unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    sentences_checked = models.PositiveIntegerField(default=0)
+    statutory = models.PositiveIntegerField(default=0)
+    discretionary = models.PositiveIntegerField(default=0)
+    not_eligible = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    flagged_for_review = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-run_on"]
+
+    def __str__(self) -> str:
+        return f"Eligibility sweep {self.run_on}"

@@ -1,0 +1,1 @@
+"""Parole and tribunal work."""

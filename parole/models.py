@@ -1,0 +1,3 @@
+"""Models of the parole app."""
+
+from __future__ import annotations

@@ -1,0 +1,56 @@
+"""Browser helpers: sign in through the real pages, and run axe-core on a page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django_otp.oath import TOTP
+
+from tests.factories import PASSWORD
+
+AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 AA and below, as axe-core tags them.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def totp_code(device: Any) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core in the page (evaluated over the DevTools protocol, so the CSP still holds)."""
+    if not AXE_PATH.exists():
+        pytest.fail(f"axe-core is missing at {AXE_PATH}: run npm ci")
+    page.evaluate(AXE_PATH.read_text())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def assert_accessible(page: Any) -> None:
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=2)
+
+
+@pytest.fixture
+def browser_sign_in(live_server, page):
+    """Sign a user in through the sign-in and security-code pages; returns the page."""
+
+    def do(user: Any, device: Any) -> Any:
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Security code").fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
+        return page
+
+    return do

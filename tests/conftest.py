@@ -1,0 +1,177 @@
+"""The shared cast of users, signed-in clients and browser settings.
+
+Region A has two teams; region B one. Alice and Bob are VLOs in team A1, Carol a VLO
+in team A2, Olga a VLO in region B (the outsider), Mo manages team A1, Rita is
+the regional manager for A and Ada an admin in A.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from tests.factories import (
+    AdminFactory,
+    ManagerFactory,
+    RegionFactory,
+    TeamFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
+from vcs_portal.core.models import Role, User
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+# --- places -------------------------------------------------------------------
+
+
+@pytest.fixture
+def region_a(db):
+    return RegionFactory(name="North West", code="nw")
+
+
+@pytest.fixture
+def region_b(db):
+    return RegionFactory(name="Wales", code="wales", in_wales=True)
+
+
+@pytest.fixture
+def team_a1(region_a):
+    return TeamFactory(region=region_a, name="Manchester")
+
+
+@pytest.fixture
+def team_a2(region_a):
+    return TeamFactory(region=region_a, name="Liverpool")
+
+
+@pytest.fixture
+def team_b1(region_b):
+    return TeamFactory(region=region_b, name="Cardiff")
+
+
+# --- the cast -----------------------------------------------------------------
+
+
+@pytest.fixture
+def vlo(team_a1) -> User:
+    return UserFactory(email="alice@probation.example.gov.uk", first_name="Alice", team=team_a1)
+
+
+@pytest.fixture
+def teammate(team_a1) -> User:
+    return UserFactory(email="bob@probation.example.gov.uk", first_name="Bob", team=team_a1)
+
+
+@pytest.fixture
+def other_team_vlo(team_a2) -> User:
+    return UserFactory(email="carol@probation.example.gov.uk", first_name="Carol", team=team_a2)
+
+
+@pytest.fixture
+def outsider(team_b1) -> User:
+    return UserFactory(email="olga@probation.example.gov.uk", first_name="Olga", team=team_b1)
+
+
+@pytest.fixture
+def manager(team_a1) -> User:
+    return ManagerFactory(
+        email="mo@probation.example.gov.uk", first_name="Mo", region=team_a1.region, managed_teams=[team_a1]
+    )
+
+
+@pytest.fixture
+def regional_manager(region_a) -> User:
+    return ManagerFactory(
+        email="rita@probation.example.gov.uk", first_name="Rita", region=region_a, is_regional_manager=True
+    )
+
+
+@pytest.fixture
+def admin_user(region_a) -> User:
+    return AdminFactory(email="ada@probation.example.gov.uk", first_name="Ada", region=region_a)
+
+
+# --- signed-in clients --------------------------------------------------------
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign ``user`` in with a verified second factor, as if they had entered their code."""
+    device = user.totpdevice_set.filter(confirmed=True).first() or TOTPDeviceFactory(user=user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in() -> Callable[[User], Client]:
+    """Return a fresh client signed in as the given user."""
+
+    def make(user: User) -> Client:
+        return sign_in(Client(), user)
+
+    return make
+
+
+@pytest.fixture
+def vlo_client(vlo, signed_in) -> Client:
+    return signed_in(vlo)
+
+
+@pytest.fixture
+def outsider_client(outsider, signed_in) -> Client:
+    return signed_in(outsider)
+
+
+@pytest.fixture
+def manager_client(manager, signed_in) -> Client:
+    return signed_in(manager)
+
+
+@pytest.fixture
+def admin_client_verified(admin_user, signed_in) -> Client:
+    return signed_in(admin_user)
+
+
+# --- browser ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded build. Missing under CI is a failure."""
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail(f"Chromium is missing at {CHROMIUM}: CI must install it (apt-get install chromium)")
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it")
+    return {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def role() -> type[Role]:
+    return Role

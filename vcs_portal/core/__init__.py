@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: users, teams and regions, scope, audit, sign-in."""

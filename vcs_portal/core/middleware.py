@@ -1,0 +1,119 @@
+"""Request-wide rules: audit origin, session time limits, the second factor, no caching."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
+
+from .audit import RequestOrigin, audit_record, reset_origin, session_hash, set_origin
+from .models import AuditAction
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+SIGNED_IN_AT = "vcs_signed_in_at"
+LAST_SEEN = "vcs_last_seen"
+
+# Pages a signed-in user may reach before completing the second factor.
+MFA_EXEMPT = {"core:login", "core:logout", "core:mfa_verify", "core:mfa_setup", "core:healthz"}
+
+
+class AuditContextMiddleware:
+    """Make the request's session and address available to ``audit_record``."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_origin(
+            RequestOrigin(
+                session_hash=session_hash(request.session.session_key),
+                ip_address=request.META.get("REMOTE_ADDR") or None,
+                path=request.path,
+            )
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset_origin(token)
+
+
+class SessionTimeoutMiddleware:
+    """Sign out after 30 idle minutes or 12 hours in all (both settings)."""
+
+    # Refresh the idle clock at most once a minute, to spare a session write per request.
+    TOUCH_SECONDS = 60
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault(SIGNED_IN_AT, now)
+            last = session.get(LAST_SEEN, now)
+            idle = settings.VCS_SESSION_IDLE_MINUTES * 60
+            absolute = settings.VCS_SESSION_ABSOLUTE_HOURS * 3600
+            if now - last > idle or now - started > absolute:
+                return self._expire(request)
+            if now - last >= self.TOUCH_SECONDS or LAST_SEEN not in session:
+                session[LAST_SEEN] = now
+        return self.get_response(request)
+
+    def _expire(self, request: HttpRequest) -> HttpResponse:
+        audit_record(actor=request.user, action=AuditAction.SESSION_EXPIRED)  # type: ignore[arg-type]
+        logout(request)
+        messages.info(request, "You were signed out because your session timed out.")
+        target = reverse("core:login")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(target)
+
+
+def mfa_relaxed() -> bool:
+    """Demo mode may skip the second factor, but never unless DEBUG is on."""
+    return bool(settings.DEBUG and settings.VCS_DEMO_RELAX_MFA)
+
+
+class RequireMFAMiddleware:
+    """Every signed-in user completes the TOTP second factor before seeing anything."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not mfa_relaxed() and not user.is_verified():  # type: ignore[union-attr]
+            try:
+                name = resolve(request.path_info).view_name
+            except Resolver404:
+                name = ""
+            if name not in MFA_EXEMPT:
+                from django_otp.plugins.otp_totp.models import TOTPDevice
+
+                enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+                target = reverse("core:mfa_verify" if enrolled else "core:mfa_setup")
+                if request.method == "GET":
+                    target += "?" + urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(target)
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages may hold victims' details: no browser or proxy may keep a copy."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

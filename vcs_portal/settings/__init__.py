@@ -1,0 +1,1 @@
+"""Settings: base (shared), local (development), test and production."""

@@ -1,0 +1,18 @@
+"""Test settings: real PostgreSQL and real Redis, as configured by the environment."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-used-outside-the-test-suite"  # noqa: S105
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+
+CACHES["default"]["KEY_PREFIX"] = "vcs-test"  # noqa: F405
+# Tests run their own worker where they need one; a task queued elsewhere is left in Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TEST_QUEUE", default="vcs-test")
+# Serve static files from the source folders (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

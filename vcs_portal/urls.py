@@ -1,0 +1,17 @@
+"""Top-level URLs: each app under its own prefix; the admin needs a second factor."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("vcs_portal.core.urls")),
+    path("", include("victims.urls")),
+    path("offenders/", include("offenders.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("parole/", include("parole.urls")),
+]
+
+handler500 = "vcs_portal.core.views.server_error"

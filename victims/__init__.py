@@ -1,0 +1,1 @@
+"""Victims, their addresses and cases."""

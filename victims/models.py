@@ -1,0 +1,284 @@
+"""Victims, their addresses, and the cases that link them to an offender's sentence.
+
+Addresses live in structured rows with history: exactly one is the current safe
+address, old ones are kept and marked do-not-use, and an address can never be
+changed through a free-text note (DOMAIN.md section 5, the Charnwood breach).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from offenders.models import Offender, Sentence
+from vcs_portal.core.models import Team
+from vcs_portal.core.scope import ScopedQuerySet
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", "Letter"
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    VISIT = "visit", "Visit"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Welsh (Cymraeg)"
+
+
+class VictimQuerySet(ScopedQuerySet):
+    scope_team = "team"
+
+
+class Victim(models.Model):
+    """A person the scheme contacts: a direct victim or a bereaved family member."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="victims")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.LETTER)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    accessibility_needs = models.TextField(blank=True)
+    safe_times_to_call = models.CharField(max_length=255, blank=True)
+    guardian_first_name = models.CharField("parent or guardian's first name", max_length=100, blank=True)
+    guardian_last_name = models.CharField("parent or guardian's last name", max_length=100, blank=True)
+    guardian_relationship = models.CharField("parent or guardian's relationship", max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = VictimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "date_of_birth"], name="victim_name_dob_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def eighteenth_birthday(self) -> date | None:
+        return self.date_of_birth + relativedelta(years=18) if self.date_of_birth else None
+
+    def is_child(self, on: date) -> bool:
+        birthday = self.eighteenth_birthday()
+        return birthday is not None and on < birthday
+
+    def addressee_name(self, on: date) -> str:
+        """Who letters go to: the parent or guardian until the 18th birthday, then the victim."""
+        if self.is_child(on) and self.guardian_last_name:
+            return f"{self.guardian_first_name} {self.guardian_last_name}".strip()
+        return self.full_name
+
+    @property
+    def current_address(self) -> Address | None:
+        return next((a for a in self.addresses.all() if a.is_current), None)
+
+
+class Address(models.Model):
+    """A postal address in structured fields. Only the current safe address is ever used."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="addresses")
+    line_1 = models.CharField("address line 1", max_length=150)
+    line_2 = models.CharField("address line 2", max_length=150, blank=True)
+    town = models.CharField("town or city", max_length=100)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10)
+    is_current = models.BooleanField(default=True)
+    do_not_use = models.BooleanField(default=False, help_text="A former address: never write to it.")
+    valid_from = models.DateField(default=date.today)
+    valid_to = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        ordering = ["-is_current", "-valid_from", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["victim"], condition=Q(is_current=True), name="address_one_current_per_victim"
+            ),
+            models.CheckConstraint(
+                condition=~(Q(is_current=True) & Q(do_not_use=True)),
+                name="address_current_is_usable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.county, self.postcode) if p)
+
+    @property
+    def lines(self) -> list[str]:
+        return [p for p in (self.line_1, self.line_2, self.town, self.county, self.postcode) if p]
+
+
+class Relationship(models.TextChoices):
+    DIRECT = "direct", "Direct victim"
+    BEREAVED = "bereaved", "Bereaved family member"
+    PARENT_OF_CHILD = "parent", "Parent or guardian of a child victim"
+
+
+class CaseStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    OFFER_SENT = "offer_sent", "Offer sent"
+    OPTED_IN = "opted_in", "Opted in"
+    DECLINED = "declined", "Declined"
+    NO_RESPONSE = "no_response", "No response"
+    UNABLE_TO_TRACE = "unable_to_trace", "Unable to trace"
+    OPTED_OUT = "opted_out", "Opted out"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES = [s for s in CaseStatus if s != CaseStatus.CLOSED]
+
+# The lifecycle: which status may follow which. Opting out and back in is allowed at any time.
+TRANSITIONS: dict[str, set[str]] = {
+    CaseStatus.REFERRED: {
+        CaseStatus.OFFER_SENT,
+        CaseStatus.OPTED_IN,
+        CaseStatus.DECLINED,
+        CaseStatus.UNABLE_TO_TRACE,
+        CaseStatus.CLOSED,
+    },
+    CaseStatus.OFFER_SENT: {
+        CaseStatus.OPTED_IN,
+        CaseStatus.DECLINED,
+        CaseStatus.NO_RESPONSE,
+        CaseStatus.UNABLE_TO_TRACE,
+        CaseStatus.CLOSED,
+    },
+    CaseStatus.OPTED_IN: {CaseStatus.OPTED_OUT, CaseStatus.CLOSED},
+    CaseStatus.DECLINED: {CaseStatus.OPTED_IN, CaseStatus.OFFER_SENT, CaseStatus.CLOSED},
+    CaseStatus.NO_RESPONSE: {
+        CaseStatus.OPTED_IN,
+        CaseStatus.DECLINED,
+        CaseStatus.OFFER_SENT,
+        CaseStatus.CLOSED,
+    },
+    CaseStatus.UNABLE_TO_TRACE: {CaseStatus.OFFER_SENT, CaseStatus.OPTED_IN, CaseStatus.CLOSED},
+    CaseStatus.OPTED_OUT: {CaseStatus.OPTED_IN, CaseStatus.CLOSED},
+    CaseStatus.CLOSED: set(),
+}
+
+
+class ClosureReason(models.TextChoices):
+    SENTENCE_ENDED = "sentence_ended", "Sentence or licence ended"
+    OFFENDER_DIED = "offender_died", "Offender died"
+    OFFENDER_DEPORTED = "offender_deported", "Offender deported"
+    VICTIM_DIED = "victim_died", "Victim died"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible (confirmed by a manager)"
+    DECLINED = "declined", "Victim declined the scheme"
+    DUPLICATE = "duplicate", "Duplicate referral"
+    OTHER = "other", "Other"
+
+
+class ContactLevel(models.TextChoices):
+    RELEASE_MONTH = "release_month", "Release month only"
+    ANNUAL = "annual", "Annual letter"
+    ALL_KEY_STAGES = "all_key_stages", "All key stages"
+
+
+class CaseQuerySet(ScopedQuerySet):
+    scope_team = "team"
+    scope_owner = "officer"
+
+    def open(self) -> CaseQuerySet:
+        return self.exclude(status=CaseStatus.CLOSED)
+
+    def awaiting_first_contact(self) -> CaseQuerySet:
+        return self.open().filter(first_contact_on__isnull=True)
+
+    def first_contact_overdue(self, today: date) -> CaseQuerySet:
+        return self.awaiting_first_contact().filter(statutory=True, first_contact_due__lt=today)
+
+
+class Case(models.Model):
+    """One victim's place in the scheme for one sentence."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="cases")
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="cases")
+    sentence = models.ForeignKey(Sentence, on_delete=models.PROTECT, related_name="cases")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases", help_text="The VLO."
+    )
+    relationship = models.CharField(max_length=10, choices=Relationship.choices)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
+    status_changed_on = models.DateField(default=date.today)
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    contact_level = models.CharField(max_length=20, choices=ContactLevel.choices, blank=True)
+    statutory = models.BooleanField(
+        default=True, help_text="False for a discretionary case: no statutory deadline breach is raised."
+    )
+    discretionary_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    needs_review = models.BooleanField(default=False)
+    review_reason = models.CharField(max_length=255, blank=True)
+    referral_received_on = models.DateField()
+    referral_due = models.DateField(null=True, blank=True)
+    referral_rule = models.CharField(max_length=255, blank=True)
+    first_contact_due = models.DateField(null=True, blank=True)
+    first_contact_rule = models.CharField(max_length=255, blank=True)
+    escalation_due = models.DateField(null=True, blank=True)
+    escalation_rule = models.CharField(max_length=255, blank=True)
+    first_contact_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_contact_due", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["victim", "sentence"], name="case_one_per_victim_sentence"),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.CLOSED) | ~Q(closure_reason=""),
+                name="case_closed_has_reason",
+                violation_error_message="A closed case needs a reason.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status", "first_contact_due"], name="case_team_status_due_idx"),
+            models.Index(fields=["officer", "status", "first_contact_due"], name="case_officer_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class CaseStatusChange(models.Model):
+    """The case's lifecycle history; never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    changed_on = models.DateField(default=date.today)
+    reason = models.CharField(max_length=255, blank=True)
+    how_received = models.CharField(max_length=50, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-changed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status}"
