@@ -1,0 +1,620 @@
+"""Who is eligible for the Victim Contact Scheme: one function per rule, with reasons a VLO can read.
+
+The statutory test (DOMAIN.md section 2, ss.35-45 Domestic Violence, Crime and Victims Act 2004)
+needs a sexual or violent offence and either custody of 12 months or more, an indeterminate
+sentence or a hospital disposal. Domestic abuse, stalking, harassment and hate crime may be
+offered the scheme at a manager's discretion. ``assess`` is pure; ``sentence_reassess`` and
+``eligibility_sweep`` store a new assessment only when the outcome or rule changes, and flag
+the open cases of a sentence whose statutory standing changed for a person to review: a case is
+never closed by a rule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from vcs_portal.core.audit import audit_record
+from vcs_portal.core.models import AuditAction, AuditEvent, User
+
+from .models import (
+    HOSPITAL_TYPES,
+    INDETERMINATE_TYPES,
+    NON_CUSTODIAL_TYPES,
+    Concurrency,
+    Eligibility,
+    EligibilityAssessment,
+    EligibilitySweep,
+    Offence,
+    Sentence,
+    SentenceOffence,
+    SentenceType,
+)
+
+if TYPE_CHECKING:  # victims.models imports offenders.models; importing it here at run time would loop.
+    from victims.models import Case
+
+DEFAULT_MIN_CUSTODY_MONTHS = 12
+SWEEP_CHUNK_SIZE = 2000
+# Any fixed 64-bit number: held for the whole sweep so two workers never run it at once.
+SWEEP_LOCK_KEY = 0x5643_5345_4C49_47  # "VCSELIG"
+REVIEW_SUMMARY = "flagged for eligibility review"
+
+DVCVA = "Domestic Violence, Crime and Victims Act 2004"
+SOURCE_CUSTODY = f"s.35 {DVCVA}"
+SOURCE_HOSPITAL = f"ss.36-44A {DVCVA}"
+SOURCE_OFFENCE = f"s.45 {DVCVA}"
+SOURCE_SCHEDULE_18 = "Schedule 18, Sentencing Act 2020"
+SOURCE_NOTIFICATION = "Part 2 and Schedule 3, Sexual Offences Act 2003"
+SOURCE_DISCRETION = "a discretionary case under the Probation Service's Victim Contact Scheme guidance"
+
+RULE_CUSTODY = "custody_12_months"
+RULE_CUSTODY_SHORT = "custody_under_12_months"
+RULE_TERM_MISSING = "term_not_recorded"
+RULE_HOSPITAL = "hospital_order"
+RULE_INDETERMINATE = "indeterminate"
+RULE_DISCRETIONARY = "discretionary_context"
+RULE_NO_OFFENCE = "no_qualifying_offence"
+RULE_NON_CUSTODIAL = "non_custodial"
+
+# Plain-English names for the rule codes, used in review reasons shown on a case.
+RULE_LABELS = {
+    RULE_CUSTODY: "custody of 12 months or more",
+    RULE_CUSTODY_SHORT: "custody under 12 months",
+    RULE_TERM_MISSING: "no custodial term recorded",
+    RULE_HOSPITAL: "hospital order",
+    RULE_INDETERMINATE: "indeterminate sentence",
+    RULE_DISCRETIONARY: "discretionary case (domestic abuse, stalking, harassment or hate crime)",
+    RULE_NO_OFFENCE: "no sexual or violent offence",
+    RULE_NON_CUSTODIAL: "not a custodial sentence",
+}
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The outcome of the rules for one sentence: which rule decided it, and why in plain English."""
+
+    outcome: str
+    rule: str
+    reasons: tuple[str, ...]
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def min_custody_months() -> int:
+    """The custody threshold in months; a setting so a change in law or policy is not a code change."""
+    return int(getattr(settings, "VCS_ELIGIBILITY_MIN_CUSTODY_MONTHS", DEFAULT_MIN_CUSTODY_MONTHS))
+
+
+def _number(n: int) -> str:
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def term_text(term: relativedelta) -> str:
+    """A length as people say it ("3 years 6 months"), or "no time" when it is empty."""
+    parts = [
+        _plural(value, unit)
+        for value, unit in ((term.years, "year"), (term.months, "month"), (term.days, "day"))
+        if value
+    ]
+    return " ".join(parts) or "no time"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+@lru_cache(maxsize=8)
+def _months(n: int) -> relativedelta:
+    return relativedelta(months=n)  # Cached: the sweep compares tens of thousands of terms with it.
+
+
+def _is_at_least(start: date, term: relativedelta, months: int) -> bool:
+    """Whether ``term`` from ``start`` lasts ``months`` or more; dates, since relativedelta has no order."""
+    return start + term >= start + _months(months)
+
+
+def _label(outcome: str) -> str:
+    return str(Eligibility(outcome).label) if outcome in Eligibility.values else outcome
+
+
+# --- the qualifying offence (s.45) ------------------------------------------------------------
+
+
+def offence_grounds(offence: Offence) -> list[str]:
+    """Why an offence is sexual or violent under s.45, one phrase per ground; empty if it is not."""
+    grounds = []
+    if offence.murder:
+        grounds.append(f"murder, named in {SOURCE_OFFENCE}")
+    if offence.specified_violent:
+        grounds.append(f"a specified violent offence ({SOURCE_SCHEDULE_18})")
+    if offence.specified_sexual:
+        grounds.append(f"a specified sexual offence ({SOURCE_SCHEDULE_18})")
+    if offence.sex_offender_notification:
+        grounds.append(f"an offence that requires notification as a sex offender ({SOURCE_NOTIFICATION})")
+    if offence.against_child:
+        grounds.append(f"an offence against a child ({SOURCE_OFFENCE})")
+    return grounds
+
+
+def _join(phrases: Sequence[str]) -> str:
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return f"{', '.join(phrases[:-1])} and {phrases[-1]}"
+
+
+def qualifying_reasons(counts: Iterable[SentenceOffence]) -> tuple[str, ...]:
+    """One sentence per sexual or violent offence among the counts, naming its grounds; empty if none."""
+    reasons: dict[str, None] = {}  # A dict keeps order and drops repeats (two counts of one offence).
+    for count in counts:
+        grounds = offence_grounds(count.offence)
+        if grounds:
+            reasons[f"{count.offence} is {_join(grounds)}."] = None
+    return tuple(reasons)
+
+
+def rule_qualifying_offence(counts: Sequence[SentenceOffence]) -> Assessment | None:
+    """Not eligible when no count is a sexual or violent offence (s.45); None when one is."""
+    if qualifying_reasons(counts):
+        return None
+    if not counts:
+        reasons = ["No offences are recorded on this sentence, so it cannot be assessed; add them."]
+    else:
+        offences = _join([str(c.offence) for c in counts])
+        reasons = [f"None of the offences is a sexual or violent offence ({SOURCE_OFFENCE}): {offences}."]
+        for count in counts:
+            if count.offence.homicide:
+                reasons.append(
+                    f"{count.offence} caused a death, but that alone does not make it a sexual or "
+                    f"violent offence ({SOURCE_OFFENCE})."
+                )
+    return Assessment(Eligibility.NOT_ELIGIBLE, RULE_NO_OFFENCE, tuple(reasons))
+
+
+# --- the sentence -----------------------------------------------------------------------------
+
+
+def rule_hospital_order(sentence: Sentence, qualifying: tuple[str, ...]) -> Assessment | None:
+    """Statutory for a hospital disposal (s37, s37/41, s45A, s47/49 MHA 1983) for a qualifying offence.
+
+    Whatever its length, and including after a finding of not guilty by reason of insanity or of
+    unfitness to plead: those end in the same orders, so they need no rule of their own.
+    """
+    if sentence.sentence_type not in HOSPITAL_TYPES or not qualifying:
+        return None
+    label = _lower_first(sentence.get_sentence_type_display())
+    reason = (
+        f"The disposal is a {label}, which brings the victim into the scheme whatever its length "
+        f"({SOURCE_HOSPITAL})."
+    )
+    return Assessment(Eligibility.STATUTORY, RULE_HOSPITAL, (*qualifying, reason))
+
+
+def rule_indeterminate(sentence: Sentence, qualifying: tuple[str, ...]) -> Assessment | None:
+    """Statutory for life, IPP or detention at His Majesty's pleasure for a qualifying offence."""
+    if sentence.sentence_type not in INDETERMINATE_TYPES or not qualifying:
+        return None
+    reason = (
+        f"The sentence is indeterminate ({_lower_first(sentence.get_sentence_type_display())}), so it "
+        f"counts as custody of {min_custody_months()} months or more ({SOURCE_CUSTODY})."
+    )
+    return Assessment(Eligibility.STATUTORY, RULE_INDETERMINATE, (*qualifying, reason))
+
+
+def rule_non_custodial(sentence: Sentence) -> Assessment | None:
+    """Not eligible for a suspended sentence or community order: neither is custody (s.35)."""
+    if sentence.sentence_type not in NON_CUSTODIAL_TYPES:
+        return None
+    what = "A suspended sentence" if sentence.sentence_type == SentenceType.SUSPENDED else "A community order"
+    reason = (
+        f"{what} is not custody, so the statutory scheme does not apply whatever its length "
+        f"({SOURCE_CUSTODY})."
+    )
+    return Assessment(Eligibility.NOT_ELIGIBLE, RULE_NON_CUSTODIAL, (reason,))
+
+
+def _counts_description(timed: Sequence[SentenceOffence]) -> str:
+    """How the counts combine, e.g. "two consecutive terms", for the reason text."""
+    n = len(timed)
+    consecutive = sum(1 for c in timed[1:] if c.concurrency == Concurrency.CONSECUTIVE)
+    if n == 1:
+        return "one count"
+    if consecutive == 0:
+        return f"{_number(n)} concurrent terms, so the longest counts"
+    if consecutive == n - 1:
+        return f"{_number(n)} consecutive terms"
+    return f"{_number(n)} terms, {_number(consecutive)} of them consecutive"
+
+
+def counts_term(sentence: Sentence, counts: Sequence[SentenceOffence]) -> relativedelta | None:
+    """The length the counts' own terms come to, laid out on the calendar; None if no count has one.
+
+    From the sentence date, in count order (position, then pk): the first count and every
+    concurrent count start on the sentence date; a consecutive count starts when everything
+    before it has ended. The length is the whole period, from the sentence date to the latest
+    end. Counts without a term of their own (e.g. "no separate penalty") are left out.
+    """
+    start = sentence.sentence_date
+    end = None
+    for count in counts:
+        if not count.has_term:
+            continue
+        begins = end if end is not None and count.concurrency == Concurrency.CONSECUTIVE else start
+        end = begins + count.term if end is None else max(end, begins + count.term)
+    return None if end is None else relativedelta(end, start)
+
+
+def aggregate_term(sentence: Sentence, counts: Sequence[SentenceOffence]) -> relativedelta | None:
+    """The custodial length that counts for the threshold; None for indeterminate and hospital disposals.
+
+    The sentence's own length when one is recorded: it is the total the court passed, and it is
+    what an appeal amends (``sentence_amend_on_appeal`` changes only the total), so counts that
+    said otherwise would hide the appeal. Otherwise the counts' terms combined (``counts_term``);
+    None if neither is recorded.
+    """
+    if sentence.sentence_type in INDETERMINATE_TYPES or sentence.sentence_type in HOSPITAL_TYPES:
+        return None
+    if sentence.has_term:
+        return sentence.term
+    return counts_term(sentence, counts)
+
+
+def rule_custody_length(
+    sentence: Sentence, counts: Sequence[SentenceOffence], qualifying: tuple[str, ...]
+) -> Assessment | None:
+    """Statutory for custody of 12 months or more for a qualifying offence; not eligible under that (s.35).
+
+    None when the rule does not apply: no qualifying offence, or not a fixed-term custodial sentence.
+    The threshold is the setting VCS_ELIGIBILITY_MIN_CUSTODY_MONTHS (default 12).
+    """
+    kind = sentence.sentence_type
+    if not qualifying or kind in INDETERMINATE_TYPES or kind in HOSPITAL_TYPES or kind in NON_CUSTODIAL_TYPES:
+        return None
+    months = min_custody_months()
+    term = aggregate_term(sentence, counts)
+    if term is None:
+        reason = (
+            "No custodial term is recorded for this sentence or its counts, so the "
+            f"{months}-month test ({SOURCE_CUSTODY}) cannot be applied; record the term."
+        )
+        return Assessment(Eligibility.NOT_ELIGIBLE, RULE_TERM_MISSING, (*qualifying, reason))
+    start = sentence.sentence_date
+    timed = [c for c in counts if c.has_term]
+    notes: tuple[str, ...] = ()
+    if not sentence.has_term:
+        what = f"aggregate custodial term is {term_text(term)} ({_counts_description(timed)})"
+    else:
+        what = f"custodial term is {term_text(term)}"
+        by_counts = counts_term(sentence, counts) if timed else None
+        if by_counts is not None and start + by_counts != start + term:
+            notes = (
+                f"The counts' own terms come to {term_text(by_counts)} ({_counts_description(timed)}), "
+                f"not the recorded total of {term_text(term)}; the total is used. Check the sentence record.",
+            )
+    if _is_at_least(start, term, months):
+        reason = f"The {what}, which is {months} months or more ({SOURCE_CUSTODY})."
+        return Assessment(Eligibility.STATUTORY, RULE_CUSTODY, (*qualifying, *notes, reason))
+    reason = f"The {what}, which is less than {months} months ({SOURCE_CUSTODY})."
+    return Assessment(Eligibility.NOT_ELIGIBLE, RULE_CUSTODY_SHORT, (*qualifying, *notes, reason))
+
+
+def rule_discretionary_context(counts: Sequence[SentenceOffence]) -> Assessment | None:
+    """A discretionary candidate for domestic abuse, stalking, harassment or hate crime, at any length.
+
+    Only when the statutory rules did not make the case statutory; ``assess`` sees to that.
+    """
+    reasons = []
+    seen: set[int] = set()
+    for count in counts:
+        offence = count.offence
+        if offence.pk in seen or not offence.discretionary_context:
+            continue
+        seen.add(offence.pk)
+        contexts = [
+            label
+            for flag, label in (
+                (offence.domestic_abuse, "domestic abuse"),
+                (offence.stalking_harassment, "stalking or harassment"),
+                (offence.hate_crime, "hate crime"),
+            )
+            if flag
+        ]
+        reasons.append(f"{offence} is flagged as {_join(contexts)}.")
+    if not reasons:
+        return None
+    reasons.append(
+        "The scheme may be offered with a manager's approval, whatever the sentence or its length "
+        f"({SOURCE_DISCRETION}); no statutory deadline applies."
+    )
+    return Assessment(Eligibility.DISCRETIONARY, RULE_DISCRETIONARY, tuple(reasons))
+
+
+def assess(sentence: Sentence, counts: Sequence[SentenceOffence] | None = None) -> Assessment:
+    """Apply the rules to a sentence: statutory rules first, then discretion, else not eligible and why.
+
+    Pure: reads ``sentence.counts.all()`` and each count's offence, so prefetching
+    ``counts__offence`` makes it query-free. The sweep passes ``counts`` it loaded itself.
+    """
+    counts = list(sentence.counts.all()) if counts is None else counts
+    qualifying = qualifying_reasons(counts)
+    custody = rule_custody_length(sentence, counts, qualifying)
+    for result in (
+        rule_hospital_order(sentence, qualifying),
+        rule_indeterminate(sentence, qualifying),
+        custody,
+    ):
+        if result is not None and result.outcome == Eligibility.STATUTORY:
+            return result
+    # Not statutory: the most fundamental reason first. One always applies: with a qualifying
+    # offence, a sentence is a hospital order, indeterminate, non-custodial or fixed-term custody.
+    refusal = rule_qualifying_offence(counts) or rule_non_custodial(sentence) or custody
+    if refusal is None:
+        raise ValueError(f"No eligibility rule covers sentence type {sentence.sentence_type!r}")
+    discretionary = rule_discretionary_context(counts)
+    if discretionary is None:
+        return refusal
+    return Assessment(discretionary.outcome, discretionary.rule, (*refusal.reasons, *discretionary.reasons))
+
+
+# --- storing assessments and flagging cases ---------------------------------------------------
+
+
+def _review_reason(previous: str | None, assessment: Assessment, *, was_statutory: bool) -> str:
+    """The text shown on a flagged case: what changed, under which rule, and that it stays open."""
+    rule = RULE_LABELS.get(assessment.rule, assessment.rule)
+    new = _label(assessment.outcome).lower()
+    if previous is None:
+        before = "statutory" if was_statutory else "non-statutory"
+        text = f"Eligibility assessed as {new} ({rule}), but the case is recorded as {before}."
+    else:
+        text = f"Eligibility changed from {_label(previous).lower()} to {new} ({rule})."
+    return f"{text} Review the case; it has not been closed."[:255]
+
+
+def _flag_cases(cases: Iterable[Case], previous: str | None, assessment: Assessment) -> list[Case]:
+    """Mark the open cases whose statutory standing changed; return those changed (unsaved).
+
+    A case leaving statutory is flagged, never closed or made non-statutory: a manager decides.
+    A case becoming statutory is made statutory, so deadlines apply at once, and flagged. With no
+    earlier assessment, a case is flagged only where its own ``statutory`` flag disagrees.
+    """
+    now_statutory = assessment.outcome == Eligibility.STATUTORY
+    flagged: list[Case] = []
+    for case in cases:
+        if previous is None:
+            changed = case.statutory != now_statutory
+        else:
+            changed = (previous == Eligibility.STATUTORY) != now_statutory
+        if not changed:
+            continue
+        case.review_reason = _review_reason(previous, assessment, was_statutory=case.statutory)
+        case.needs_review = True
+        if now_statutory:
+            case.statutory = True
+        flagged.append(case)
+    return flagged
+
+
+def _save_flags(flagged: list[Case]) -> None:
+    """Save flagged cases with one UPDATE per distinct reason.
+
+    A handful of distinct reasons covers any number of cases; bulk_update's CASE per row takes
+    tens of seconds for the tens of thousands a first sweep can flag.
+    """
+    from victims.models import Case
+
+    groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for case in flagged:
+        groups[(case.review_reason, case.statutory)].append(case.pk)
+    for (reason, statutory), pks in groups.items():
+        Case.objects.filter(pk__in=pks).update(needs_review=True, review_reason=reason, statutory=statutory)
+
+
+def _latest(sentence: Sentence) -> EligibilityAssessment | None:
+    return sentence.assessments.order_by("-assessed_at", "-pk").first()
+
+
+@transaction.atomic
+def sentence_reassess(
+    *, sentence: Sentence, actor: User | None = None, today: date | None = None
+) -> EligibilityAssessment | None:
+    """Assess a sentence and store the result if its outcome or rule changed; None if nothing changed.
+
+    Call after a sentence, its counts or an offence's flags change (an appeal, a correction).
+    Never overwrites: a change is a new row, so the history shows what was decided when.
+    """
+    from victims.models import Case, CaseStatus
+
+    # Serialise reassessments of one sentence, so two at once cannot both add a row.
+    list(Sentence.objects.select_for_update().filter(pk=sentence.pk).values_list("pk"))
+    result = assess(sentence)
+    latest = _latest(sentence)
+    if latest is not None and (latest.outcome, latest.rule) == (result.outcome, result.rule):
+        return None
+    row = EligibilityAssessment.objects.create(
+        sentence=sentence,
+        outcome=result.outcome,
+        rule=result.rule,
+        reasons=list(result.reasons),
+        assessed_on=today or timezone.localdate(),
+    )
+    open_cases = Case.objects.filter(sentence=sentence).exclude(status=CaseStatus.CLOSED)
+    flagged = _flag_cases(open_cases, latest.outcome if latest else None, result)
+    _save_flags(flagged)
+    for case in flagged:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, summary=REVIEW_SUMMARY)
+    return row
+
+
+# --- the daily sweep --------------------------------------------------------------------------
+
+# Consecutive sentences by pk, each with its counts (offences attached).
+Chunk = list[tuple[Sentence, list[SentenceOffence]]]
+# The only fields the rules read: loading no others saves about a sixth of the sweep's time. A
+# rule that reads another field would make a query per row; the sweep's query-count test shows it.
+SENTENCE_FACTS = ("pk", "sentence_type", "sentence_date", "years", "months", "days")
+COUNT_FACTS = ("pk", "sentence_id", "offence_id", "concurrency", "position", "years", "months", "days")
+
+
+def _load_chunk(after_pk: int, size: int, offences: dict[int, Offence]) -> Chunk:
+    """The next ``size`` sentences after ``after_pk`` with their counts and offences, in two queries.
+
+    Counts come in one query by pk range and offences from the catalogue loaded once per sweep:
+    prefetch_related builds a queryset per sentence, which costs more than the rules themselves.
+    """
+    sentences = list(Sentence.objects.filter(pk__gt=after_pk).order_by("pk").only(*SENTENCE_FACTS)[:size])
+    if not sentences:
+        return []
+    by_sentence: dict[int, list[SentenceOffence]] = {s.pk: [] for s in sentences}
+    counts = list(
+        SentenceOffence.objects.filter(sentence_id__gte=sentences[0].pk, sentence_id__lte=sentences[-1].pk)
+        .order_by("sentence_id", "position", "pk")
+        .only(*COUNT_FACTS)
+    )
+    missing = {c.offence_id for c in counts} - offences.keys()
+    if missing:  # added to the catalogue since the sweep began
+        offences.update(Offence.objects.in_bulk(missing))
+    cache_offence = SentenceOffence.offence.field.set_cached_value
+    for count in counts:
+        bucket = by_sentence.get(count.sentence_id)
+        if bucket is None:  # a sentence committed between the two queries: the next sweep has it
+            continue
+        cache_offence(count, offences[count.offence_id])
+        bucket.append(count)
+    return [(sentence, by_sentence[sentence.pk]) for sentence in sentences]
+
+
+def _sweep_chunk(chunk: Chunk, *, run_on: date, sweep: EligibilitySweep) -> None:
+    """Assess one chunk in a constant number of queries, adding its tallies to ``sweep`` (unsaved)."""
+    from victims.models import Case, CaseStatus
+
+    # The chunk is every sentence in a pk range, so filter by the range: an index range scan
+    # whatever the planner's statistics, where a 2,000-id IN list can fall back to a table scan.
+    in_chunk = {"sentence_id__gte": chunk[0][0].pk, "sentence_id__lte": chunk[-1][0].pk}
+    latest = {
+        a.sentence_id: a
+        for a in EligibilityAssessment.objects.filter(**in_chunk)
+        .order_by("sentence_id", "-assessed_at", "-pk")
+        .distinct("sentence_id")
+        .only("sentence_id", "outcome", "rule")
+    }
+    now = timezone.now()
+    new_rows: list[EligibilityAssessment] = []
+    changed: dict[int, tuple[str | None, Assessment]] = {}
+    for sentence, counts in chunk:
+        result = assess(sentence, counts)
+        sweep.sentences_checked += 1
+        if result.outcome == Eligibility.STATUTORY:
+            sweep.statutory += 1
+        elif result.outcome == Eligibility.DISCRETIONARY:
+            sweep.discretionary += 1
+        else:
+            sweep.not_eligible += 1
+        before = latest.get(sentence.pk)
+        if before is not None and (before.outcome, before.rule) == (result.outcome, result.rule):
+            continue
+        changed[sentence.pk] = (before.outcome if before else None, result)
+        new_rows.append(
+            EligibilityAssessment(
+                sentence_id=sentence.pk,
+                outcome=result.outcome,
+                rule=result.rule,
+                reasons=list(result.reasons),
+                assessed_on=run_on,
+                assessed_at=now,
+            )
+        )
+    if not new_rows:
+        return
+    sweep.changed += len(new_rows)
+    EligibilityAssessment.objects.bulk_create(new_rows)
+    cases = (
+        Case.objects.filter(**in_chunk, sentence_id__in=list(changed))
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by()
+        .only("pk", "sentence_id", "statutory", "needs_review", "review_reason")
+    )
+    flagged: list[Case] = []
+    for case in cases:
+        previous, result = changed[case.sentence_id]
+        flagged += _flag_cases([case], previous, result)
+    if not flagged:
+        return
+    _save_flags(flagged)
+    # The sweep has no request, so no origin; the rows are otherwise those audit_record writes.
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            at=now,
+            actor=None,
+            action=AuditAction.UPDATE,
+            object_type=Case._meta.label,
+            object_id=str(case.pk),
+            summary=REVIEW_SUMMARY,
+        )
+        for case in flagged
+    )
+    sweep.flagged_for_review += len(flagged)
+
+
+def _try_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SWEEP_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
+
+
+def eligibility_sweep(*, run_on: date, chunk_size: int = SWEEP_CHUNK_SIZE) -> EligibilitySweep:
+    """Re-check every sentence once a day; a second run the same day returns the finished summary.
+
+    The day is claimed by its unique summary row, and a session advisory lock stops a second
+    worker running alongside (it returns the unfinished row untouched). Each chunk commits on its
+    own, so a crash loses at most one chunk; the row stays unfinished and the next run redoes the
+    day, adding rows only where the last stored outcome still differs.
+    """
+    sweep, _ = EligibilitySweep.objects.get_or_create(run_on=run_on)
+    if sweep.finished_at is not None or not _try_lock():
+        return sweep
+    try:
+        sweep.refresh_from_db()  # A worker that held the lock may have finished since we read the row.
+        if sweep.finished_at is not None:
+            return sweep
+        # A crashed run left partial tallies; this run recounts the whole day.
+        sweep.started_at = timezone.now()
+        sweep.sentences_checked = sweep.statutory = sweep.discretionary = sweep.not_eligible = 0
+        sweep.changed = sweep.flagged_for_review = 0
+        offences = Offence.objects.in_bulk()  # the catalogue: a few hundred rows, read once
+        last_pk = 0
+        while True:
+            chunk = _load_chunk(last_pk, chunk_size, offences)
+            if not chunk:
+                break
+            with transaction.atomic():
+                _sweep_chunk(chunk, run_on=run_on, sweep=sweep)
+            last_pk = chunk[-1][0].pk
+            if len(chunk) < chunk_size:
+                break
+        sweep.finished_at = timezone.now()
+        sweep.save()
+        return sweep
+    finally:
+        _unlock()
