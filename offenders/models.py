@@ -163,7 +163,7 @@ class SecurityCategoryChange(models.Model):
         ordering = ["-effective_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} from {self.effective_on:%d %B %Y}"
+        return f"{self.get_category_display()} from {self.effective_on:%-d %B %Y}"
 
 
 class SentenceType(models.TextChoices):
@@ -249,7 +249,7 @@ class Sentence(Term):
 
     def __str__(self) -> str:
         length = "" if self.is_indeterminate or not self.has_term else f", {self.term_display}"
-        return f"{self.get_sentence_type_display()}{length}, {self.sentence_date:%d %B %Y}"
+        return f"{self.get_sentence_type_display()}{length}, {self.sentence_date:%-d %B %Y}"
 
     @property
     def is_indeterminate(self) -> bool:
@@ -334,7 +334,7 @@ class SentenceEvent(models.Model):
         indexes = [models.Index(fields=["sentence", "-occurred_on"], name="event_sentence_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.occurred_on:%d %B %Y}"
+        return f"{self.get_kind_display()} on {self.occurred_on:%-d %B %Y}"
 
 
 class KeyDateKind(models.TextChoices):
@@ -361,7 +361,7 @@ class KeyDate(models.Model):
         indexes = [models.Index(fields=["kind", "date"], name="keydate_kind_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.date:%d %B %Y}"
+        return f"{self.get_kind_display()}: {self.date:%-d %B %Y}"
 
 
 class Eligibility(models.TextChoices):

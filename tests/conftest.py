@@ -30,6 +30,31 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+# --- reference data -----------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def offence_catalogue(request: pytest.FixtureRequest) -> None:
+    """The offence catalogue, as the data migration loads it.
+
+    Transactional tests (the browser ones) empty every table when they finish, so a
+    later test would otherwise find no offences. Loaded only for tests that use the database.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"}
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from offenders.catalogue import catalogue_load
+    from offenders.models import Offence
+
+    if not Offence.objects.exists():
+        catalogue_load(Offence)
+
+
 # --- places -------------------------------------------------------------------
 
 

@@ -1,0 +1,94 @@
+"""Admins edit the offence catalogue here; offender and case data stay in the service's own pages."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from vcs_portal.core.audit import audit_record
+from vcs_portal.core.models import AuditAction
+
+from .models import EligibilitySweep, Offence
+
+
+@admin.register(Offence)
+class OffenceAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "statute",
+        "section",
+        "murder",
+        "specified_violent",
+        "specified_sexual",
+        "sex_offender_notification",
+        "against_child",
+        "homicide",
+        "is_active",
+    ]
+    list_filter = [
+        "specified_violent",
+        "specified_sexual",
+        "sex_offender_notification",
+        "against_child",
+        "homicide",
+        "domestic_abuse",
+        "stalking_harassment",
+        "hate_crime",
+        "is_active",
+    ]
+    search_fields = ["title", "code", "statute", "section"]
+    fieldsets = (
+        (None, {"fields": ("code", "title", "statute", "section", "is_active")}),
+        (
+            "Statutory scheme (s.45 Domestic Violence, Crime and Victims Act 2004)",
+            {
+                "fields": (
+                    "murder",
+                    "specified_violent",
+                    "specified_sexual",
+                    "sex_offender_notification",
+                    "against_child",
+                    "homicide",
+                )
+            },
+        ),
+        ("Discretionary contexts", {"fields": ("domestic_abuse", "stalking_harassment", "hate_crime")}),
+    )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Offence | None = None) -> bool:
+        """Offences on sentences must stay; untick 'active' to retire one."""
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Offence, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            summary="fields: " + ", ".join(sorted(getattr(form, "changed_data", []))),
+        )
+
+
+@admin.register(EligibilitySweep)
+class EligibilitySweepAdmin(admin.ModelAdmin):
+    """The daily eligibility summaries, read-only."""
+
+    list_display = [
+        "run_on",
+        "sentences_checked",
+        "statutory",
+        "discretionary",
+        "not_eligible",
+        "changed",
+        "flagged_for_review",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
