@@ -1,0 +1,72 @@
+"""Template helpers for victims pages: GOV.UK dates and the tags for status, deadlines and eligibility."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from offenders.models import Eligibility
+from victims import deadlines
+from victims.models import CaseStatus
+
+register = template.Library()
+
+# One colour per status, so a caseload can be scanned by colour as well as by word.
+STATUS_COLOURS = {
+    CaseStatus.REFERRED: "",
+    CaseStatus.OFFER_SENT: "govuk-tag--turquoise",
+    CaseStatus.OPTED_IN: "govuk-tag--green",
+    CaseStatus.DECLINED: "govuk-tag--pink",
+    CaseStatus.NO_RESPONSE: "govuk-tag--yellow",
+    CaseStatus.UNABLE_TO_TRACE: "govuk-tag--orange",
+    CaseStatus.OPTED_OUT: "govuk-tag--purple",
+    CaseStatus.CLOSED: "govuk-tag--grey",
+}
+
+DEADLINE_TAGS = {
+    deadlines.STATE_OVERDUE: ("Overdue", "govuk-tag--red"),
+    deadlines.STATE_DUE_SOON: ("Due soon", "govuk-tag--orange"),
+    deadlines.STATE_ON_TRACK: ("On track", ""),
+    deadlines.STATE_MET: ("Met", "govuk-tag--green"),
+    deadlines.STATE_MET_LATE: ("Met late", "govuk-tag--yellow"),
+    deadlines.STATE_NOT_STATUTORY: ("Not statutory", "govuk-tag--grey"),
+}
+
+ELIGIBILITY_COLOURS = {
+    Eligibility.STATUTORY: "govuk-tag--green",
+    Eligibility.DISCRETIONARY: "govuk-tag--yellow",
+    Eligibility.NOT_ELIGIBLE: "govuk-tag--red",
+}
+
+
+def _tag(text: str, colour: str) -> SafeString:
+    return format_html('<strong class="govuk-tag{}">{}</strong>', f" {colour}" if colour else "", text)
+
+
+@register.filter
+def govuk_date(value: date | None) -> str:
+    """'1 April 2026', the GOV.UK style; empty for no date."""
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+@register.simple_tag
+def status_tag(status: str) -> SafeString:
+    label = CaseStatus(status).label if status in CaseStatus.values else status
+    return _tag(label, STATUS_COLOURS.get(status, ""))
+
+
+@register.simple_tag
+def deadline_tag(state: str) -> SafeString | str:
+    """The tag for a ``deadlines.STATE_*`` value; nothing for a deadline that does not apply."""
+    if state not in DEADLINE_TAGS:
+        return ""
+    return _tag(*DEADLINE_TAGS[state])
+
+
+@register.simple_tag
+def eligibility_tag(outcome: str) -> SafeString:
+    label = Eligibility(outcome).label if outcome in Eligibility.values else outcome
+    return _tag(label, ELIGIBILITY_COLOURS.get(outcome, ""))
