@@ -2,10 +2,20 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import import_views, referral_views, views
 
 app_name = "victims"
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/status/", views.case_status, name="case_status"),
+    path("cases/<int:pk>/events/new/", views.event_new, name="event_new"),
+    path("cases/<int:pk>/key-dates/new/", views.key_date_new, name="key_date_new"),
+    path("cases/<int:pk>/appeal/", views.appeal, name="appeal"),
+    path("cases/<int:pk>/review/", views.case_review, name="case_review"),
+    path("cases/<int:pk>/approve/", views.case_approve, name="case_approve"),
+    path("referrals/new/", referral_views.start, name="referral_start"),
+    path("referrals/new/<slug:step>/", referral_views.step, name="referral_step"),
+    path("referrals/import/", import_views.upload, name="referral_import"),
 ]

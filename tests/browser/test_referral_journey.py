@@ -1,0 +1,85 @@
+"""A VLO records a referral through the four question pages and finds the case on their caseload."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_accessible
+from tests.factories import TOTPDeviceFactory
+from victims.deadlines import first_contact_due
+from victims.models import Case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Past dates relative to the day these tests were written (22 November 2026), not a frozen clock.
+OFFENCE_DATE = dt.date(2026, 8, 1)
+SENTENCE_DATE = dt.date(2026, 10, 1)
+REFERRAL_RECEIVED = dt.date(2026, 10, 5)
+
+
+def fill_date(page: Page, name: str, day: dt.date) -> None:
+    page.locator(f"#id_{name}_0").fill(str(day.day))
+    page.locator(f"#id_{name}_1").fill(str(day.month))
+    page.locator(f"#id_{name}_2").fill(str(day.year))
+
+
+def continue_(page: Page) -> None:
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_vlo_records_a_referral_and_sees_it_on_the_caseload(browser_sign_in, live_server, vlo):
+    page = browser_sign_in(vlo, TOTPDeviceFactory(user=vlo))
+    page.goto(f"{live_server.url}/referrals/new/")
+
+    expect(page.get_by_role("heading", name="Offender details", level=1)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("First name").fill("Darren")
+    page.get_by_label("Last name").fill("Hale")
+    fill_date(page, "date_of_birth", dt.date(1985, 6, 1))
+    page.get_by_label("PNC number (optional)").fill("85/7654321B")
+    page.get_by_label("Level 2").check()
+    continue_(page)
+
+    expect(page.get_by_role("heading", name="Sentence details", level=1)).to_be_visible()
+    assert_accessible(page)
+    continue_(page)  # nothing entered: GOV.UK errors, still accessible
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the offence from the catalogue")
+    assert_accessible(page)
+    page.locator("#id_offence").select_option("OAPA_S18")
+    fill_date(page, "offence_date", OFFENCE_DATE)
+    page.get_by_label("Determinate custody").check()
+    fill_date(page, "sentence_date", SENTENCE_DATE)
+    page.get_by_label("Court").fill("Manchester Crown Court")
+    page.locator("#id_years").fill("6")
+    continue_(page)
+
+    expect(page.get_by_role("heading", name="Victim details", level=1)).to_be_visible()
+    assert_accessible(page)
+    page.locator("#id_first_name").fill("Jane")
+    page.locator("#id_last_name").fill("Doe")
+    fill_date(page, "date_of_birth", dt.date(1990, 2, 14))
+    page.get_by_label("Direct victim").check()
+    page.get_by_label("Address line 1").fill("12 Acacia Avenue")
+    page.get_by_label("Town or city").fill("Salford")
+    page.get_by_label("Postcode").fill("M5 4WT")
+    page.get_by_label("Welsh (Cymraeg)").check()
+    fill_date(page, "referral_received_on", REFERRAL_RECEIVED)
+    continue_(page)
+
+    expect(page.get_by_role("heading", name="Check your answers before creating the case")).to_be_visible()
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("Darren")
+    assert_accessible(page)
+    page.get_by_role("button", name="Create case").click()
+
+    case = Case.objects.get()
+    due = first_contact_due(REFERRAL_RECEIVED).due
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    page.goto(f"{live_server.url}/caseload/")
+    row = page.get_by_role("row").filter(has_text=case.reference)
+    expect(row).to_be_visible()
+    expect(row).to_contain_text(re.compile(rf"{due.day} ({due:%B}|{due:%b}) {due.year}"))
+    assert case.officer == vlo

@@ -1,0 +1,670 @@
+"""Bulk import of referrals from a CSV file: all rows or none.
+
+The columns, their types and allowed values are documented in ``docs/referral-import.md``.
+Each row is checked for shape here (required values, ISO dates, whole numbers, allowed
+codes, the officer and offence looked up), then written through the same services the
+referral wizard uses, so the same rules apply. The whole file is written in one
+transaction; each row runs in its own savepoint so that every row's errors can be
+reported, and if any row fails (or on a dry run) the transaction is rolled back and
+nothing is kept.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first referral
+row 2. Rows with the same PNC number share one offender (created once, or an existing one
+the importing user may see); rows that also have the same sentence type, date, court and
+length share one sentence, whose offences are every distinct ``offence_code`` among them.
+A victim with the same name and date of birth as one the user may see (or an earlier row)
+is reused, so importing the same file twice fails on the second run instead of creating
+duplicate cases.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from offenders.models import MappaLevel, Offence, Offender, Sentence, SentenceType
+from offenders.services import CountInput, normalise_pnc, offender_create, sentence_create
+from vcs_portal.core.audit import audit_record
+from vcs_portal.core.models import AuditAction, Role, User
+
+from .models import Channel, Language, Relationship, Victim
+from .referrals import (
+    PNC_ELSEWHERE_MESSAGE,
+    PNC_PATTERN,
+    POSTCODE_PATTERN,
+    error_messages,
+    officers_for,
+    victim_duplicates,
+)
+from .services import AddressInput, case_create, victim_create
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet numbers it
+
+REQUIRED_COLUMNS = (
+    "officer_email",
+    "referral_received_on",
+    "offender_first_name",
+    "offender_last_name",
+    "offender_date_of_birth",
+    "pnc_number",
+    "offence_code",
+    "sentence_type",
+    "sentence_date",
+    "court",
+    "victim_first_name",
+    "victim_last_name",
+    "relationship",
+    "address_line_1",
+    "town",
+    "postcode",
+)
+OPTIONAL_COLUMNS = (
+    "prison_number",
+    "crn",
+    "location",
+    "mappa_level",
+    "offender_manager_name",
+    "offender_manager_email",
+    "offender_manager_phone",
+    "offence_date",
+    "sentence_years",
+    "sentence_months",
+    "sentence_days",
+    "victim_date_of_birth",
+    "address_line_2",
+    "county",
+    "phone",
+    "email",
+    "preferred_channel",
+    "language",
+    "accessibility_needs",
+    "safe_times_to_call",
+    "guardian_first_name",
+    "guardian_last_name",
+    "guardian_relationship",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+# Where each service's argument names come from in the file, for putting its messages on a column.
+OFFENDER_COLUMNS = {
+    "first_name": "offender_first_name",
+    "last_name": "offender_last_name",
+    "date_of_birth": "offender_date_of_birth",
+}
+SENTENCE_COLUMNS = {
+    "offence": "offence_code",
+    "years": "sentence_years",
+    "months": "sentence_months",
+    "days": "sentence_days",
+}
+VICTIM_COLUMNS = {
+    "first_name": "victim_first_name",
+    "last_name": "victim_last_name",
+    "date_of_birth": "victim_date_of_birth",
+    "line_1": "address_line_1",
+    "line_2": "address_line_2",
+}
+CASE_COLUMNS = {"officer": "officer_email"}
+
+MAX_LENGTHS = {
+    "offender_first_name": 100,
+    "offender_last_name": 100,
+    "victim_first_name": 100,
+    "victim_last_name": 100,
+    "prison_number": 20,
+    "crn": 20,
+    "location": 150,
+    "offender_manager_name": 150,
+    "offender_manager_phone": 30,
+    "court": 150,
+    "address_line_1": 150,
+    "address_line_2": 150,
+    "town": 100,
+    "county": 100,
+    "phone": 30,
+    "safe_times_to_call": 255,
+    "guardian_first_name": 100,
+    "guardian_last_name": 100,
+    "guardian_relationship": 50,
+}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read: too big, not UTF-8, not CSV, or no header."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}, column {self.column}" if self.column else f"Row {self.row}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    """What was (or, on a dry run or failure, would have been) created."""
+
+    dry_run: bool
+    rows: int = 0
+    offenders_created: int = 0
+    offenders_reused: int = 0
+    sentences_created: int = 0
+    victims_created: int = 0
+    victims_reused: int = 0
+    cases_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def saved(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def summary(self) -> str:
+        return (
+            f"{self.rows} rows: {self.cases_created} cases, {self.offenders_created} offenders, "
+            f"{self.sentences_created} sentences and {self.victims_created} victims created; "
+            f"{self.offenders_reused} existing offenders and {self.victims_reused} existing victims used"
+        )
+
+
+def max_bytes() -> int:
+    return getattr(settings, "VCS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def _size_text(limit: int) -> str:
+    megabytes = limit / (1024 * 1024)
+    return f"{megabytes:g} MB" if megabytes >= 1 else f"{limit // 1024} KB"
+
+
+# --- reading the file -----------------------------------------------------------------
+
+
+def read_rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank rows with their spreadsheet row numbers."""
+    limit = max_bytes()
+    raw = file.read(limit + 1)
+    if len(raw) > limit:
+        raise ImportFileError(f"The file must be smaller than {_size_text(limit)}")
+    if b"\x00" in raw:
+        raise ImportFileError("The file must be a CSV file, not a spreadsheet or other document")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError("The file must be a CSV file saved as UTF-8 (in Excel: CSV UTF-8)") from error
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        raise ImportFileError(f"The file is not a valid CSV file ({error})") from error
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise ImportFileError("The file is empty: it needs a header row and at least one referral")
+    header = [cell.strip().lower() for cell in records[0]]
+    rows = [
+        (number, record)
+        for number, record in enumerate(records[1:], start=FIRST_DATA_ROW)
+        if any(cell.strip() for cell in record)
+    ]
+    return header, rows
+
+
+def header_errors(header: list[str]) -> list[RowError]:
+    errors = [RowError(1, name, "Unknown column") for name in header if name and name not in COLUMNS]
+    errors += [
+        RowError(1, name, "The column appears more than once")
+        for name in set(header)
+        if header.count(name) > 1
+    ]
+    errors += [
+        RowError(1, name, "Required column is missing") for name in REQUIRED_COLUMNS if name not in header
+    ]
+    return sorted(errors, key=lambda e: (COLUMNS.index(e.column) if e.column in COLUMNS else -1, e.message))
+
+
+# --- one row's shape --------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One referral row, checked for shape and with its officer and offence looked up."""
+
+    number: int
+    officer: User
+    values: dict[str, Any]
+
+    def __getitem__(self, column: str) -> Any:
+        return self.values[column]
+
+    @property
+    def offender_key(self) -> str:
+        return self["pnc_number"]
+
+    @property
+    def sentence_key(self) -> tuple[Any, ...]:
+        return (
+            self["pnc_number"],
+            self["sentence_type"],
+            self["sentence_date"],
+            self["court"].casefold(),
+            self["sentence_years"],
+            self["sentence_months"],
+            self["sentence_days"],
+        )
+
+    @property
+    def victim_key(self) -> tuple[Any, ...] | None:
+        born = self["victim_date_of_birth"]
+        if born is None:
+            return None  # a name alone is too weak to treat two rows as one person
+        return (self["victim_first_name"].casefold(), self["victim_last_name"].casefold(), born)
+
+
+class RowParser:
+    """Turns a CSV record into a Row, collecting every shape error it finds."""
+
+    def __init__(self, *, actor: User, header: list[str]) -> None:
+        self.header = header
+        self.officers = {u.email.lower(): u for u in officers_for(actor).select_related("team")}
+        self.offences = {o.code: o for o in Offence.objects.filter(is_active=True)}
+
+    def parse(self, number: int, record: list[str]) -> tuple[Row | None, list[RowError]]:
+        errors: list[RowError] = []
+
+        def fail(column: str, message: str) -> None:
+            errors.append(RowError(number, column, message))
+
+        if len(record) > len(self.header):
+            fail("", f"The row has {len(record)} values but the header has {len(self.header)} columns")
+            return None, errors
+        cells = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(self.header)}
+        values: dict[str, Any] = {name: cells.get(name, "") for name in COLUMNS}
+
+        for name in REQUIRED_COLUMNS:
+            if not values[name]:
+                fail(name, "Enter a value: this column is required")
+        for name, limit in MAX_LENGTHS.items():
+            if len(values[name]) > limit:
+                fail(name, f"Must be {limit} characters or fewer")
+
+        officer = self.officers.get(values["officer_email"].lower())
+        if values["officer_email"] and officer is None:
+            fail("officer_email", "No active VLO with this email address is in your teams")
+
+        for name in (
+            "referral_received_on",
+            "offender_date_of_birth",
+            "offence_date",
+            "sentence_date",
+            "victim_date_of_birth",
+        ):
+            values[name] = _date(values[name], name, fail)
+        for name in ("sentence_years", "sentence_months", "sentence_days"):
+            values[name] = _whole_number(values[name], name, fail)
+
+        pnc = normalise_pnc(values["pnc_number"])
+        if pnc and not PNC_PATTERN.match(pnc):
+            fail("pnc_number", "Enter a PNC number in the correct format, like 85/1234567A")
+        values["pnc_number"] = pnc
+        values["prison_number"] = "".join(values["prison_number"].split()).upper()
+        values["crn"] = "".join(values["crn"].split()).upper()
+        postcode = " ".join(values["postcode"].upper().split())
+        if postcode and not POSTCODE_PATTERN.match(postcode):
+            fail("postcode", "Enter a real postcode, like M5 4WT")
+        values["postcode"] = postcode
+
+        code = values["offence_code"].upper()
+        values["offence"] = self.offences.get(code)
+        if code and values["offence"] is None:
+            fail("offence_code", f"Unknown offence code {code!r}: use a code from the offence catalogue")
+
+        values["sentence_type"] = _choice(values, "sentence_type", SentenceType, fail)
+        values["relationship"] = _choice(values, "relationship", Relationship, fail)
+        values["preferred_channel"] = _choice(
+            values, "preferred_channel", Channel, fail, default=Channel.LETTER
+        )
+        values["language"] = _choice(values, "language", Language, fail, default=Language.ENGLISH)
+        values["mappa_level"] = _choice(values, "mappa_level", MappaLevel, fail, default="")
+        for name in ("email", "offender_manager_email"):
+            if values[name]:
+                try:
+                    validate_email(values[name])
+                except ValidationError:
+                    fail(name, "Enter an email address in the correct format, like name@example.com")
+
+        if errors:
+            return None, errors
+        assert officer is not None  # an unknown officer is an error above
+        return Row(number=number, officer=officer, values=values), []
+
+
+def _date(value: str, column: str, fail: Callable[[str, str], None]) -> date | None:
+    if not value:
+        return None
+    try:
+        if len(value) != len("YYYY-MM-DD"):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(column, f"Enter a real date in the form YYYY-MM-DD, like 2026-10-05 (not {value!r})")
+        return None
+
+
+def _whole_number(value: str, column: str, fail: Callable[[str, str], None]) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > 999:
+        fail(column, "Enter a whole number from 0 to 999")
+        return None
+    return int(value) or None
+
+
+def _choice(
+    values: dict[str, Any],
+    column: str,
+    choices: Any,
+    fail: Callable[[str, str], None],
+    default: str | None = None,
+) -> str:
+    value = values[column].lower()
+    if not value and default is not None:
+        return default
+    allowed = [c for c in choices.values if c]
+    if value and value not in allowed:
+        fail(column, f"Must be one of: {', '.join(allowed)}")
+    return value
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+class _RowFailed(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo it: a dry run, or a file with errors."""
+
+
+def _service(
+    row: Row, columns: dict[str, str], call: Callable[..., Any], *, default_column: str = "", **kwargs: Any
+) -> Any:
+    try:
+        return call(**kwargs)
+    except ValidationError as error:
+        raise _RowFailed(
+            [
+                RowError(
+                    row.number,
+                    default_column if key == NON_FIELD_ERRORS else columns.get(key, key),
+                    message,
+                )
+                for key, messages in error_messages(error).items()
+                for message in messages
+            ]
+        ) from error
+
+
+class Importer:
+    """Writes checked rows through the services, reusing offenders, sentences and victims."""
+
+    def __init__(self, *, actor: User, rows: list[Row], result: ImportResult) -> None:
+        self.actor = actor
+        self.rows = rows
+        self.result = result
+        self.offenders: dict[str, Offender] = {}
+        self.sentences: dict[tuple[Any, ...], Sentence] = {}
+        self.victims: dict[tuple[Any, ...], Victim] = {}
+        self.counts: dict[tuple[Any, ...], list[CountInput]] = {}
+        for row in rows:
+            counts = self.counts.setdefault(row.sentence_key, [])
+            if all((c.offence, c.offence_date) != (row["offence"], row["offence_date"]) for c in counts):
+                counts.append(CountInput(offence=row["offence"], offence_date=row["offence_date"]))
+
+    def run(self) -> None:
+        self._check_same_offender()
+        failed_rows = {error.row for error in self.result.errors}
+        for row in self.rows:
+            if row.number in failed_rows:
+                continue
+            pending = ImportResult(dry_run=self.result.dry_run)
+            try:
+                with transaction.atomic():
+                    cache = self._write(row, pending)
+            except _RowFailed as failed:
+                self.result.errors.extend(failed.errors)
+                continue
+            # Remember the row's records only once its savepoint has been kept.
+            offender, sentence, victim = cache
+            self.offenders[row.offender_key] = offender
+            self.sentences[row.sentence_key] = sentence
+            if row.victim_key:
+                self.victims[row.victim_key] = victim
+            for name in (
+                "offenders_created",
+                "offenders_reused",
+                "sentences_created",
+                "victims_created",
+                "victims_reused",
+                "cases_created",
+            ):
+                setattr(self.result, name, getattr(self.result, name) + getattr(pending, name))
+
+    def _check_same_offender(self) -> None:
+        """Rows with one PNC number describe one person: their name and date of birth must agree."""
+        first: dict[str, Row] = {}
+        for row in self.rows:
+            seen = first.setdefault(row.offender_key, row)
+            for column in ("offender_first_name", "offender_last_name", "offender_date_of_birth"):
+                a, b = seen[column], row[column]
+                if isinstance(a, str) and isinstance(b, str):
+                    a, b = a.casefold(), b.casefold()
+                if a != b:
+                    self.result.errors.append(
+                        RowError(
+                            row.number,
+                            column,
+                            f"Differs from row {seen.number}, which has the same PNC number",
+                        )
+                    )
+
+    def _write(self, row: Row, tally: ImportResult) -> tuple[Offender, Sentence, Victim]:
+        offender = self._offender(row, tally)
+        sentence = self._sentence(row, offender, tally)
+        victim = self._victim(row, tally)
+        _service(
+            row,
+            CASE_COLUMNS,
+            case_create,
+            default_column="",
+            actor=self.actor,
+            victim=victim,
+            sentence=sentence,
+            officer=row.officer,
+            relationship=row["relationship"],
+            referral_received_on=row["referral_received_on"],
+        )
+        tally.cases_created += 1
+        return offender, sentence, victim
+
+    def _offender(self, row: Row, tally: ImportResult) -> Offender:
+        if row.offender_key in self.offenders:
+            return self.offenders[row.offender_key]
+        existing = Offender.objects.visible_to(self.actor).filter(pnc_number=row["pnc_number"]).first()
+        if existing:
+            tally.offenders_reused += 1
+            return existing
+        if Offender.objects.filter(pnc_number=row["pnc_number"]).exists():
+            raise _RowFailed([RowError(row.number, "pnc_number", PNC_ELSEWHERE_MESSAGE)])
+        tally.offenders_created += 1
+        return _service(
+            row,
+            OFFENDER_COLUMNS,
+            offender_create,
+            actor=self.actor,
+            team=row.officer.team,
+            first_name=row["offender_first_name"],
+            last_name=row["offender_last_name"],
+            date_of_birth=row["offender_date_of_birth"],
+            pnc_number=row["pnc_number"],
+            prison_number=row["prison_number"],
+            crn=row["crn"],
+            mappa_level=row["mappa_level"],
+            location=row["location"],
+            offender_manager_name=row["offender_manager_name"],
+            offender_manager_email=row["offender_manager_email"],
+            offender_manager_phone=row["offender_manager_phone"],
+        )
+
+    def _sentence(self, row: Row, offender: Offender, tally: ImportResult) -> Sentence:
+        if row.sentence_key in self.sentences:
+            return self.sentences[row.sentence_key]
+        existing = (
+            Sentence.objects.filter(
+                offender=offender,
+                sentence_type=row["sentence_type"],
+                sentence_date=row["sentence_date"],
+                court__iexact=row["court"],
+                years=row["sentence_years"],
+                months=row["sentence_months"],
+                days=row["sentence_days"],
+            )
+            .prefetch_related("counts")
+            .first()
+        )
+        if existing:
+            if not any(c.offence_id == row["offence"].pk for c in existing.counts.all()):
+                raise _RowFailed(
+                    [
+                        RowError(
+                            row.number,
+                            "offence_code",
+                            "This sentence is already recorded without this offence: check the offence "
+                            "and the sentence details",
+                        )
+                    ]
+                )
+            return existing
+        tally.sentences_created += 1
+        return _service(
+            row,
+            SENTENCE_COLUMNS,
+            sentence_create,
+            actor=self.actor,
+            offender=offender,
+            sentence_type=row["sentence_type"],
+            sentence_date=row["sentence_date"],
+            court=row["court"],
+            counts=self.counts[row.sentence_key],
+            years=row["sentence_years"],
+            months=row["sentence_months"],
+            days=row["sentence_days"],
+        )
+
+    def _victim(self, row: Row, tally: ImportResult) -> Victim:
+        key = row.victim_key
+        if key and key in self.victims:
+            return self.victims[key]
+        if key:
+            matches = victim_duplicates(
+                user=self.actor,
+                first_name=row["victim_first_name"],
+                last_name=row["victim_last_name"],
+                date_of_birth=row["victim_date_of_birth"],
+            )
+            if matches:
+                tally.victims_reused += 1
+                return matches[0]
+        tally.victims_created += 1
+        return _service(
+            row,
+            VICTIM_COLUMNS,
+            victim_create,
+            actor=self.actor,
+            team=row.officer.team,
+            first_name=row["victim_first_name"],
+            last_name=row["victim_last_name"],
+            date_of_birth=row["victim_date_of_birth"],
+            address=AddressInput(
+                line_1=row["address_line_1"],
+                line_2=row["address_line_2"],
+                town=row["town"],
+                county=row["county"],
+                postcode=row["postcode"],
+            ),
+            phone=row["phone"],
+            email=row["email"],
+            preferred_channel=row["preferred_channel"],
+            language=row["language"],
+            accessibility_needs=row["accessibility_needs"],
+            safe_times_to_call=row["safe_times_to_call"],
+            guardian_first_name=row["guardian_first_name"],
+            guardian_last_name=row["guardian_last_name"],
+            guardian_relationship=row["guardian_relationship"],
+        )
+
+
+def import_referrals(*, file: IO[bytes], actor: User, dry_run: bool) -> ImportResult:
+    """Check every row and create the referrals in one transaction; on any error, or a dry run, keep nothing.
+
+    Raises ImportFileError when the file as a whole cannot be read.
+    """
+    if actor.role not in {Role.VLO, Role.MANAGER}:
+        raise PermissionError("Only VLOs and managers can import referrals")
+    header, records = read_rows(file)
+    result = ImportResult(dry_run=dry_run, rows=len(records))
+    result.errors = header_errors(header)
+    if result.errors:
+        _audit_unsaved(actor, result)
+        return result
+    if not records:
+        raise ImportFileError("The file has a header but no referrals")
+    parser = RowParser(actor=actor, header=header)
+    rows: list[Row] = []
+    for number, record in records:
+        row, errors = parser.parse(number, record)
+        result.errors.extend(errors)
+        if row:
+            rows.append(row)
+    try:
+        with transaction.atomic():
+            Importer(actor=actor, rows=rows, result=result).run()
+            result.errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
+            if result.errors or dry_run:
+                raise _Rollback
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                object_type="victims.Case",
+                summary=f"referral import: {result.summary()}",
+            )
+    except _Rollback:
+        _audit_unsaved(actor, result)
+    return result
+
+
+def _audit_unsaved(actor: User, result: ImportResult) -> None:
+    """A checked but unsaved import still read other teams' records (duplicate checks): audit it."""
+    what = "dry run" if result.dry_run and not result.errors else f"rejected with {len(result.errors)} errors"
+    audit_record(
+        actor=actor,
+        action=AuditAction.SEARCH,
+        object_type="victims.Case",
+        summary=f"referral import {what}: {result.rows} rows",
+    )
