@@ -8,7 +8,7 @@ WITH := $(PY) scripts/with_services.py --
 PORT ?= 8000
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test assets lint bench stop-services clean demo-code
+.PHONY: run test assets lint stop-services clean demo-code
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -41,10 +41,6 @@ test: $(VENV)/.dev assets
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-
-## bench: speed figures (printed, never asserted)
-bench: $(VENV)/.dev assets
-	$(WITH) $(PY) manage.py bench
 
 stop-services:
 	$(PY) scripts/with_services.py --stop

@@ -40,6 +40,7 @@ class SignInForm(AuthenticationForm):
             Field.text("password", field_width=Fluid.TWO_THIRDS),
             button="Sign in",
         )
+        self.helper.form_tag = False  # the template's own <form> carries the "next" field
 
 
 class SecurityCodeForm(forms.Form):
@@ -55,6 +56,7 @@ class SecurityCodeForm(forms.Form):
     def __init__(self, *args: Any, button: str = "Continue", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field.text("code", field_width=5), button=button)
+        self.helper.form_tag = False  # the template's own <form> carries the "next" field
 
     def clean_code(self) -> str:
         code = re.sub(r"\s+", "", self.cleaned_data["code"])

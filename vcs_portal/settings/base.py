@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -114,7 +115,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The schedule is declared in code; django-celery-beat copies it into the database.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Every job is a sweep over what is due, so a missed run is caught by the next.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "eligibility-sweep": {
+        "task": "offenders.tasks.eligibility_sweep_task",
+        "schedule": crontab(hour=3, minute=15),  # clear of the clock-change hour
+    },
+}
 
 # --- Authentication ---------------------------------------------------------
 
@@ -234,4 +241,6 @@ VCS_ESCALATION_WORKING_DAYS = env.int("VCS_ESCALATION_WORKING_DAYS", default=40)
 VCS_VPS_DAYS_BEFORE_HEARING = env.int("VCS_VPS_DAYS_BEFORE_HEARING", default=28)  # parole guidance
 VCS_RECONSIDERATION_DAYS = env.int("VCS_RECONSIDERATION_DAYS", default=21)  # Parole Board Rules r.28
 VCS_ANNUAL_LETTER_MONTHS = env.int("VCS_ANNUAL_LETTER_MONTHS", default=12)  # VCS practice
+VCS_ELIGIBILITY_MIN_CUSTODY_MONTHS = env.int("VCS_ELIGIBILITY_MIN_CUSTODY_MONTHS", default=12)  # s.35 DVCVA
+VCS_IMPORT_MAX_BYTES = env.int("VCS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 VCS_TRIBUNAL_FIRST_MONTHS = env.int("VCS_TRIBUNAL_FIRST_MONTHS", default=6)  # MHA 1983

@@ -1,4 +1,4 @@
-"""Load demo data idempotently: a region, two teams, and a demo VLO, manager and admin.
+"""Load demo data idempotently: a region, two teams, a demo VLO, manager and admin, and a few cases.
 
 Refuses to run unless DEBUG is on, so it can never create known passwords in production.
 """
@@ -47,6 +47,10 @@ class Command(BaseCommand):
                 user.save()
             if role == Role.MANAGER:
                 user.managed_teams.add(team)
+            if role == Role.VLO:
+                from victims.demo import demo_cases_create
+
+                demo_cases_create(vlo=user)
         if quiet:
             return
         self.stdout.write("\nDemo sign-in details (demo data only, never real data):")
