@@ -282,3 +282,101 @@ class CaseStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class RestrictionKind(models.TextChoices):
+    ADDRESS_CONFIDENTIAL = "address_confidential", "Address confidential"
+    DO_NOT_PHONE = "do_not_phone", "Do not phone"
+    NO_BRANDED_LETTERS = "no_branded_letters", "No letters with branding"
+    NO_VOICEMAIL = "no_voicemail", "Do not leave voicemail"
+    OTHER = "other", "Other restriction"
+
+
+class VictimRestriction(models.Model):
+    """A restriction on how we contact a victim: its own row, never overwritten by a note.
+
+    Lifting one is recorded on the same row (who, when, why); it is never deleted.
+    """
+
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="restrictions")
+    kind = models.CharField(max_length=25, choices=RestrictionKind.choices)
+    detail = models.CharField(max_length=255, blank=True)
+    added_on = models.DateField(default=date.today)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-added_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["victim", "kind"],
+                condition=Q(lifted_at__isnull=True) & ~Q(kind="other"),
+                name="restriction_one_active_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class SafetyConcern(models.Model):
+    """A concern the victim raised about the offender or their safety (sensitive)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="safety_concerns")
+    raised_on = models.DateField()
+    description = models.TextField()
+    share_with_offender_manager = models.BooleanField(
+        default=False, help_text="The victim agreed this may go to the offender manager (no contact details)."
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-raised_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Safety concern, {self.raised_on:%-d %B %Y}"
+
+
+class ChoiceKind(models.TextChoices):
+    OPT_IN = "opt_in", "Opted in"
+    OPT_OUT = "opt_out", "Opted out"
+    CONTACT_LEVEL = "contact_level", "Level of contact"
+    CHANNEL = "channel", "Preferred contact"
+    LANGUAGE = "language", "Language"
+    ADDRESS = "address", "Safe address"
+    RESTRICTION_ADDED = "restriction_added", "Restriction added"
+    RESTRICTION_LIFTED = "restriction_lifted", "Restriction lifted"
+    SAFETY_CONCERN = "safety_concern", "Safety concern"
+    LICENCE_CONDITION = "licence_condition", "Licence condition requested"
+
+
+class VictimChoice(models.Model):
+    """The history of what the victim chose, for the case timeline.
+
+    ``summary`` says what changed in words safe to show anyone who may see the case;
+    it never holds an address, phone number or the text of a safety concern.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="choices")
+    kind = models.CharField(max_length=25, choices=ChoiceKind.choices)
+    summary = models.CharField(max_length=255)
+    received_on = models.DateField(default=date.today)
+    how_received = models.CharField(max_length=50, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from offenders.models import KeyDate, SentenceEvent
 from vcs_portal.core.scope import get_visible_or_404
 
-from .models import Address, Case, CaseStatusChange
+from .models import Address, Case, CaseStatusChange, VictimChoice
 
 
 def caseload(
@@ -116,20 +116,40 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
                 sort_key=(recorded_on, key_date.recorded_at),
             )
         )
+    for choice in VictimChoice.objects.filter(case=case).select_related("recorded_by"):
+        how = f" ({choice.how_received})" if choice.how_received else ""
+        entries.append(
+            TimelineEntry(
+                on=choice.received_on,
+                title=f"Victim's choice: {choice.get_kind_display()}",
+                detail=choice.summary + how,
+                by=str(choice.recorded_by),
+                kind="choice",
+                sort_key=(choice.received_on, choice.recorded_at),
+            )
+        )
     for extra in _timeline_extensions(case):
         entries.append(extra)
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
 
 
+TIMELINE_SOURCES = ("contacts.selectors", "parole.selectors")
+
+
 def _timeline_extensions(case: Case) -> list[TimelineEntry]:
-    """Entries contributed by other apps (contacts, parole), once they exist."""
+    """Entries contributed by other apps: each may offer ``case_timeline_entries(case=...)``."""
+    from importlib import import_module
+
     extensions: list[TimelineEntry] = []
-    try:
-        from contacts.selectors import case_timeline_entries
-    except ImportError:
-        return extensions
-    extensions.extend(case_timeline_entries(case=case))
+    for module_name in TIMELINE_SOURCES:
+        try:
+            source = import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        entries = getattr(source, "case_timeline_entries", None)
+        if entries is not None:
+            extensions.extend(entries(case=case))
     return extensions
 
 

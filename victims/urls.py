@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import import_views, referral_views, views
+from . import choice_views, import_views, referral_views, views
 
 app_name = "victims"
 
@@ -15,6 +15,20 @@ urlpatterns = [
     path("cases/<int:pk>/appeal/", views.appeal, name="appeal"),
     path("cases/<int:pk>/review/", views.case_review, name="case_review"),
     path("cases/<int:pk>/approve/", views.case_approve, name="case_approve"),
+    path("cases/<int:pk>/victim/address/", choice_views.address_change, name="address_change"),
+    path("cases/<int:pk>/victim/preferences/", choice_views.preferences, name="preferences"),
+    path("cases/<int:pk>/victim/contact-level/", choice_views.contact_level, name="contact_level"),
+    path("cases/<int:pk>/victim/restrictions/new/", choice_views.restriction_add, name="restriction_add"),
+    path(
+        "cases/<int:pk>/victim/restrictions/<int:restriction_pk>/lift/",
+        choice_views.restriction_lift,
+        name="restriction_lift",
+    ),
+    path(
+        "cases/<int:pk>/victim/safety-concerns/new/",
+        choice_views.safety_concern_add,
+        name="safety_concern_add",
+    ),
     path("referrals/new/", referral_views.start, name="referral_start"),
     path("referrals/new/<slug:step>/", referral_views.step, name="referral_step"),
     path("referrals/import/", import_views.upload, name="referral_import"),
