@@ -80,3 +80,15 @@ def test_team_in_another_region_is_never_visible_to_a_vlo(vlo):
     other = TeamFactory()
     vlo.team = other  # misconfigured: team outside the user's region
     assert visible_teams(vlo) == set()
+
+
+def test_a_refused_access_is_audited(outsider):
+    from tests.victims.factories import CaseFactory
+    from vcs_portal.core.models import AuditAction, AuditEvent
+    from victims.models import Case
+
+    case = CaseFactory()
+    with pytest.raises(Http404):
+        get_visible_or_404(Case.objects, outsider, pk=case.pk)
+    event = AuditEvent.objects.get(actor=outsider, action=AuditAction.DENIED)
+    assert (event.object_type, event.object_id) == ("victims.Case", str(case.pk))

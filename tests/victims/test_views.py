@@ -80,7 +80,7 @@ def row_counts() -> tuple[int, ...]:
         SentenceEvent.objects.count(),
         SecurityCategoryChange.objects.count(),
         KeyDate.objects.count(),
-        AuditEvent.objects.exclude(action=AuditAction.VIEW).count(),
+        AuditEvent.objects.exclude(action__in=[AuditAction.VIEW, AuditAction.DENIED]).count(),
     )
 
 

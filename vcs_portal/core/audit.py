@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from .models import AuditAction, AuditEvent, User
+from .models import AccessAlert, AuditAction, AuditEvent, Role, User
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def audit_record(
         object_type = object_type or obj._meta.label
         object_id = object_id or obj.pk
     origin = _origin.get()
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=object_type,
@@ -68,3 +68,63 @@ def audit_record(
         ip_address=origin.ip_address,
         path=origin.path[:255],
     )
+    if action == AuditAction.VIEW and object_type == VICTIM_LABEL and event.actor_id:
+        unusual_access_check(user=event.actor)
+    return event
+
+
+VICTIM_LABEL = "victims.Victim"
+
+
+def unusual_access_check(*, user: User) -> AccessAlert | None:
+    """Alert admins and the user's managers when they view too many victims in an hour.
+
+    The threshold is ``VCS_UNUSUAL_ACCESS_VICTIMS_PER_HOUR``. The message names the user
+    and the count, never a victim.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    now = timezone.now()
+    distinct = (
+        AuditEvent.objects.filter(
+            actor=user, action=AuditAction.VIEW, object_type=VICTIM_LABEL, at__gte=now - timedelta(hours=1)
+        )
+        .values("object_id")
+        .distinct()
+        .count()
+    )
+    if distinct <= settings.VCS_UNUSUAL_ACCESS_VICTIMS_PER_HOUR:
+        return None
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    recipients = sorted(
+        set(
+            User.objects.filter(is_active=True)
+            .filter(
+                models.Q(role=Role.ADMIN, region_id=user.region_id)
+                | models.Q(role=Role.MANAGER, managed_teams=user.team_id)
+                | models.Q(role=Role.MANAGER, is_regional_manager=True, region_id=user.region_id)
+            )
+            .exclude(pk=user.pk)
+            .values_list("email", flat=True)
+        )
+    )
+    try:
+        with transaction.atomic():
+            alert = AccessAlert.objects.create(
+                user=user, hour=hour, distinct_victims=distinct, notified=", ".join(recipients)
+            )
+    except IntegrityError:
+        return None  # already raised this hour
+    subject = "Victim Contact Scheme: unusual access to victims' records"
+    body = (
+        f"{user.get_full_name()} ({user.email}) viewed {distinct} different victims' records "
+        f"in the hour to {now:%H:%M on %d %B %Y}, more than the limit of "
+        f"{settings.VCS_UNUSUAL_ACCESS_VICTIMS_PER_HOUR}. Check the audit page for what they looked at."
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+    return alert

@@ -16,6 +16,7 @@ NAVIGATION: list[tuple[str, str, set[str]]] = [
     ("My tasks", "contacts:my_tasks", {Role.VLO, Role.MANAGER}),
     ("Team", "dashboards:team", {Role.MANAGER}),
     ("Letters", "letters:list", {Role.VLO, Role.MANAGER}),
+    ("Audit", "core:audit", {Role.MANAGER, Role.ADMIN}),
     ("Admin", "admin:index", {Role.ADMIN}),
 ]
 

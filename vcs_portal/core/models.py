@@ -238,3 +238,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}"
+
+
+class AccessAlert(models.Model):
+    """A user viewed more distinct victims in an hour than ``VCS_UNUSUAL_ACCESS_VICTIMS_PER_HOUR``.
+
+    One row per user per clock hour, so the alert is raised (and sent) once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_alerts")
+    hour = models.DateTimeField(help_text="The start of the clock hour in which the threshold was passed.")
+    distinct_victims = models.PositiveIntegerField()
+    raised_at = models.DateTimeField(default=timezone.now)
+    notified = models.TextField(blank=True, help_text="Who was told (email addresses of staff).")
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "hour"], name="access_alert_once_per_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed {self.distinct_victims} victims ({self.hour:%Y-%m-%d %H:00})"

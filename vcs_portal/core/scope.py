@@ -62,10 +62,22 @@ M = TypeVar("M", bound=models.Model)
 
 
 def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
-    """Fetch one object the user may see, or raise 404 whether it exists or not."""
+    """Fetch one object the user may see, or raise 404 whether it exists or not.
+
+    A miss is audited as a refused access (the object may exist in another scope).
+    """
     try:
         return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined]
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        from .audit import audit_record
+        from .models import AuditAction
+
+        audit_record(
+            actor=user,
+            action=AuditAction.DENIED,
+            object_type=queryset.model._meta.label,
+            object_id=str(lookup.get("pk", ""))[:40],
+        )
         raise Http404 from exc
 
 

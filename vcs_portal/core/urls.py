@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "core"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("sign-in/set-up-authenticator/", views.mfa_setup, name="mfa_setup"),
     path("sign-out/", views.sign_out, name="logout"),
     path("healthz/", views.healthz, name="healthz"),
+    path("audit/", audit_views.audit_search, name="audit"),
 ]

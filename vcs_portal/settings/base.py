@@ -231,6 +231,14 @@ LOGGING = {
 
 # A VLO sees the cases of their team; set this to restrict VLOs to their own cases.
 VCS_VLO_OWN_CASES_ONLY = env.bool("VCS_VLO_OWN_CASES_ONLY", default=False)
+# Unusual access: more distinct victims viewed in an hour than this raises an alert.
+VCS_UNUSUAL_ACCESS_VICTIMS_PER_HOUR = env.int("VCS_UNUSUAL_ACCESS_VICTIMS_PER_HOUR", default=40)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="vcs-portal@localhost")
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url("EMAIL_URL"))
+
 # Demo mode may switch off the second factor, but only while DEBUG is on (see local.py).
 VCS_DEMO_RELAX_MFA = False
 
