@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from offenders.models import Offender, Sentence
+from vcs_portal.core.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from vcs_portal.core.models import Team
 from vcs_portal.core.scope import ScopedQuerySet
 
@@ -43,12 +44,13 @@ class Victim(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(null=True, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    email = models.EmailField(blank=True)
+    # Contact details and safety notes are encrypted at rest (docs/encryption.md).
+    phone = EncryptedCharField(max_length=30, blank=True)
+    email = EncryptedEmailField(blank=True)
     preferred_channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.LETTER)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
-    accessibility_needs = models.TextField(blank=True)
-    safe_times_to_call = models.CharField(max_length=255, blank=True)
+    accessibility_needs = EncryptedTextField(blank=True)
+    safe_times_to_call = EncryptedCharField(max_length=255, blank=True)
     guardian_first_name = models.CharField("parent or guardian's first name", max_length=100, blank=True)
     guardian_last_name = models.CharField("parent or guardian's last name", max_length=100, blank=True)
     guardian_relationship = models.CharField("parent or guardian's relationship", max_length=50, blank=True)
@@ -92,11 +94,11 @@ class Address(models.Model):
     """A postal address in structured fields. Only the current safe address is ever used."""
 
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="addresses")
-    line_1 = models.CharField("address line 1", max_length=150)
-    line_2 = models.CharField("address line 2", max_length=150, blank=True)
-    town = models.CharField("town or city", max_length=100)
-    county = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=10)
+    line_1 = EncryptedCharField("address line 1", max_length=150)
+    line_2 = EncryptedCharField("address line 2", max_length=150, blank=True)
+    town = EncryptedCharField("town or city", max_length=100)
+    county = EncryptedCharField(max_length=100, blank=True)
+    postcode = EncryptedCharField(max_length=10)
     is_current = models.BooleanField(default=True)
     do_not_use = models.BooleanField(default=False, help_text="A former address: never write to it.")
     valid_from = models.DateField(default=date.today)
@@ -333,7 +335,7 @@ class SafetyConcern(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="safety_concerns")
     raised_on = models.DateField()
-    description = models.TextField()
+    description = EncryptedTextField()
     share_with_offender_manager = models.BooleanField(
         default=False, help_text="The victim agreed this may go to the offender manager (no contact details)."
     )
