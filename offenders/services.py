@@ -274,11 +274,9 @@ def sentence_event_record(
 
 
 def _after_event(*, event: SentenceEvent, actor: User) -> None:
-    """Hook for work that follows an event (tasks to inform victims, once contacts exist)."""
-    try:
-        from contacts.services import alerts_for_event
-    except ImportError:
-        return
+    """Tell the VLOs whose victims asked for this kind of event (a task each, at once)."""
+    from contacts.services import alerts_for_event
+
     alerts_for_event(event=event, actor=actor)
 
 
@@ -295,6 +293,9 @@ def key_date_record(*, actor: User, sentence: Sentence, kind: str, on: date, sou
     key_date.full_clean()
     key_date.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=key_date, summary=f"key date: {kind}")
+    from contacts.services import alerts_for_key_date
+
+    alerts_for_key_date(key_date=key_date, actor=actor)
     return key_date
 
 

@@ -1,0 +1,213 @@
+"""Reads about contact work, scoped to the user, with their relations loaded."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from vcs_portal.core.models import Role, User
+from vcs_portal.core.scope import get_visible_or_404, teams_visible_to
+
+from .models import (
+    Contact,
+    ContactWith,
+    Direction,
+    Method,
+    Priority,
+    ReferralOut,
+    Task,
+    TaskStatus,
+)
+
+if TYPE_CHECKING:
+    from victims.models import Case
+    from victims.selectors import TimelineEntry
+
+# Read as "Phone call with the victim", "Letter to the police": written methods go one way.
+WRITTEN_METHODS = {Method.LETTER, Method.EMAIL, Method.TEXT}
+WHO: dict[str, str] = {
+    ContactWith.VICTIM: "the victim",
+    ContactWith.REPRESENTATIVE: "the victim's representative",
+    ContactWith.OFFENDER_MANAGER: "the offender manager",
+    ContactWith.PRISON: "the prison",
+    ContactWith.HOSPITAL: "the hospital",
+    ContactWith.POLICE: "the police",
+    ContactWith.VICTIM_SUPPORT: "Victim Support",
+    ContactWith.OTHER: "someone else",
+}
+PRIORITY_RANK = models.Case(
+    models.When(priority=Priority.HIGH, then=models.Value(0)),
+    models.When(priority=Priority.NORMAL, then=models.Value(1)),
+    default=models.Value(2),
+    output_field=models.IntegerField(),
+)
+
+
+def contact_title(contact: Contact) -> str:
+    """'Phone call with the victim (from us)', 'Letter from the police'."""
+    method = contact.get_method_display()
+    who = WHO.get(contact.with_whom, contact.get_with_whom_display())
+    if contact.method in WRITTEN_METHODS:
+        return f"{method} {'to' if contact.direction == Direction.OUTGOING else 'from'} {who}"
+    return f"{method} with {who} ({contact.get_direction_display().lower()})"
+
+
+def contact_time(contact: Contact) -> str:
+    """The time of day, or nothing when none was given (stored as midnight)."""
+    local = timezone.localtime(contact.occurred_at)
+    return "" if (local.hour, local.minute) == (0, 0) else f"{local:%H:%M}"
+
+
+# --- single objects -------------------------------------------------------------
+
+
+def contact_get_for_user(*, user: Any, pk: int) -> Contact:
+    queryset = Contact.objects.select_related("case", "case__victim", "author", "corrects")
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+def task_get_for_user(*, user: Any, pk: int) -> Task:
+    queryset = Task.objects.select_related("case", "case__victim", "case__team", "owner", "completed_by")
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+def referral_out_get_for_user(*, user: Any, pk: int) -> ReferralOut:
+    queryset = ReferralOut.objects.select_related("case", "case__victim", "recorded_by")
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+# --- lists ------------------------------------------------------------------------
+
+
+def my_tasks(
+    *, user: Any, today: date, team: bool = False, overdue_only: bool = False, kind: str = ""
+) -> QuerySet[Task]:
+    """Open tasks: the user's own, or (``team``) every open task the user may see.
+
+    Overdue first, then by due date; on the same day, high priority first.
+    """
+    tasks = Task.objects.visible_to(user).open().select_related("case", "case__victim", "owner")
+    if not team:
+        tasks = tasks.filter(owner=user)
+    if overdue_only:
+        tasks = tasks.filter(due_on__lt=today)
+    if kind:
+        tasks = tasks.filter(kind=kind)
+    # Overdue tasks have the earliest due dates, so due date order puts them first.
+    return tasks.annotate(priority_rank=PRIORITY_RANK).order_by("due_on", "priority_rank", "pk")
+
+
+def case_tasks(*, case: Case) -> QuerySet[Task]:
+    """The open tasks on a case, soonest first."""
+    return (
+        Task.objects.filter(case=case, status=TaskStatus.OPEN)
+        .select_related("owner")
+        .annotate(priority_rank=PRIORITY_RANK)
+        .order_by("due_on", "priority_rank", "pk")
+    )
+
+
+def case_contacts(*, case: Case) -> QuerySet[Contact]:
+    """The case's contact log, newest first."""
+    return (
+        Contact.objects.filter(case=case).select_related("author", "corrects").order_by("-occurred_at", "-pk")
+    )
+
+
+def case_referrals_out(*, case: Case) -> QuerySet[ReferralOut]:
+    return ReferralOut.objects.filter(case=case).select_related("recorded_by")
+
+
+def eligible_task_owners(*, case: Case) -> QuerySet[User]:
+    """Who may hold a task on the case: active VLOs who can see it (its team)."""
+    owners = User.objects.filter(
+        role=Role.VLO, is_active=True, team_id=case.team_id, region_id=case.team.region_id
+    )
+    if settings.VCS_VLO_OWN_CASES_ONLY:
+        # A VLO sees only their own cases then, so only the officer could open the task.
+        owners = owners.filter(pk=case.officer_id)
+    return owners.order_by("last_name", "first_name", "pk")
+
+
+def eligible_case_officers(*, manager: Any) -> QuerySet[User]:
+    """Who a manager may give a case to: active VLOs in the teams they manage."""
+    return (
+        User.objects.filter(role=Role.VLO, is_active=True, team__in=teams_visible_to(manager))
+        .select_related("team")
+        .order_by("team__name", "last_name", "first_name", "pk")
+    )
+
+
+# --- the case timeline --------------------------------------------------------------
+
+
+def _name(user: User | None) -> str:
+    return str(user) if user is not None else "the system"
+
+
+def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
+    """Contacts, completed tasks and referrals out, for the case timeline (three queries)."""
+    from victims.selectors import TimelineEntry
+
+    entries: list[TimelineEntry] = []
+    for contact in case_contacts(case=case):
+        on = timezone.localtime(contact.occurred_at).date()
+        title = contact_title(contact)
+        if contact.corrects_id:
+            corrected_on = timezone.localtime(contact.corrects.occurred_at).date()
+            title = f"Correction of {corrected_on:%-d %B %Y} entry: {title}"
+        detail = contact.summary
+        if contact.outcome:
+            detail += f"\nOutcome: {contact.outcome}"
+        if contact.edited_at:
+            detail += f"\n(Edited on the day, {timezone.localtime(contact.edited_at):%-d %B %Y at %H:%M})"
+        entries.append(
+            TimelineEntry(
+                on=on,
+                title=title,
+                detail=detail,
+                by=_name(contact.author),
+                kind="contact",
+                sort_key=(on, contact.recorded_at),
+            )
+        )
+    done = (
+        Task.objects.filter(case=case, status=TaskStatus.DONE, completed_at__isnull=False)
+        .select_related("completed_by")
+        .order_by("-completed_at")
+    )
+    for task in done:
+        on = timezone.localtime(task.completed_at).date()
+        entries.append(
+            TimelineEntry(
+                on=on,
+                title=f"Task done: {task.title}",
+                detail=task.outcome,
+                by=_name(task.completed_by),
+                kind="task",
+                sort_key=(on, task.completed_at),
+            )
+        )
+    for referral in case_referrals_out(case=case):
+        name = f": {referral.service_name}" if referral.service_name else ""
+        detail = f"Outcome: {referral.get_outcome_display()}"
+        if referral.outcome_on:
+            detail += f", {referral.outcome_on:%-d %B %Y}"
+        if referral.notes:
+            detail = f"{referral.notes}\n{detail}"
+        entries.append(
+            TimelineEntry(
+                on=referral.referred_on,
+                title=f"Referred to {referral.get_service_display()}{name}",
+                detail=detail,
+                by=_name(referral.recorded_by),
+                kind="referral_out",
+                sort_key=(referral.referred_on, referral.recorded_at),
+            )
+        )
+    return entries

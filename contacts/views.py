@@ -1,0 +1,340 @@
+"""Pages for contact work: the contact log, My tasks, tasks on a case and referrals out.
+
+Every page fetches through a scoped selector (anything out of scope is a 404) and every form
+calls one service; a service's ``ValidationError`` is shown beside the field it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vcs_portal.core.models import Role
+from victims.forms import ServiceForm
+from victims.models import Case
+from victims.selectors import case_get_for_user
+
+from . import selectors, services
+from .forms import (
+    CaseReassignForm,
+    ContactForm,
+    ReferralOutcomeForm,
+    ReferralOutForm,
+    TaskCompleteForm,
+    TaskFilterForm,
+    TaskForm,
+    TaskReassignForm,
+)
+from .models import TaskStatus
+
+TASKS_PAGE_SIZE = 50
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go back to: a ``next`` path on this site, else ``default``."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _case_url(case: Case) -> str:
+    return reverse("victims:case_detail", args=[case.pk])
+
+
+def _question_page(
+    request: HttpRequest,
+    *,
+    case: Case,
+    form: ServiceForm | None,
+    title: str,
+    save: Callable[[], object] | None = None,
+    success: str | Callable[[], str] = "",
+    done_url: str = "",
+    back_url: str = "",
+    back_text: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    """Show a one-form page; on a valid POST call ``save`` and go to ``done_url`` (the case)."""
+    done_url = done_url or _case_url(case)
+    if form is not None and save is not None and request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, success() if callable(success) else success)
+            return redirect(done_url)
+    context = {
+        "case": case,
+        "form": form,
+        "title": title,
+        "back_url": back_url or _case_url(case),
+        "back_text": back_text or f"Back to case {case.reference}",
+        **extra,
+    }
+    return render(request, "contacts/question_page.html", context)
+
+
+# --- the contact log --------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+    form = ContactForm(_data(request))
+    return _question_page(
+        request,
+        case=case,
+        form=form,
+        title="Log a contact",
+        save=lambda: services.contact_record(actor=request.user, case=case, **form.service_kwargs()),
+        success="Contact logged",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get_for_user(user=request.user, pk=pk)
+    in_place = services.contact_edits_in_place(contact=contact, user=request.user)
+    form = ContactForm(_data(request), initial=ContactForm.initial_for(contact), button="Save correction")
+    on = timezone.localtime(contact.occurred_at)
+    if in_place:
+        hint = "You logged this contact today, so your changes will replace it."
+    else:
+        hint = (
+            f"Your correction will be added to the timeline as a new entry. The entry of "
+            f"{on:%-d %B %Y} stays as it was."
+        )
+    return _question_page(
+        request,
+        case=contact.case,
+        form=form,
+        title="Correct a contact",
+        save=lambda: services.contact_correct(actor=request.user, contact=contact, **form.service_kwargs()),
+        success="Contact corrected" if in_place else "Correction added",
+        inset=hint,
+        rows=[
+            ("Contact", selectors.contact_title(contact)),
+            ("When", f"{on:%-d %B %Y}" + (f" at {on:%H:%M}" if selectors.contact_time(contact) else "")),
+            ("Logged by", str(contact.author)),
+        ],
+    )
+
+
+@login_required
+@require_GET
+def case_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+    contacts = [
+        {"contact": c, "title": selectors.contact_title(c), "time": selectors.contact_time(c)}
+        for c in selectors.case_contacts(case=case)
+    ]
+    return render(request, "contacts/case_contacts.html", {"case": case, "contacts": contacts})
+
+
+# --- tasks --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    team_view = request.GET.get("view") == "team" and request.user.role == Role.MANAGER
+    filter_form = TaskFilterForm(request.GET)
+    filters = filter_form.filters()
+    tasks = selectors.my_tasks(user=request.user, today=today, team=team_view, **filters)
+    page = Paginator(tasks, TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": [{"task": t, "overdue": t.due_on < today} for t in page],
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "filter_form": filter_form,
+        "filtered": filters["overdue_only"] or bool(filters["kind"]),
+        "team_view": team_view,
+        "is_manager": request.user.role == Role.MANAGER,
+        "title": "Team tasks" if team_view else "My tasks",
+    }
+    return render(request, "contacts/my_tasks.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+    people = list(selectors.eligible_task_owners(case=case))
+    form = TaskForm(
+        _data(request),
+        people=people,
+        hints={case.officer_id: "Officer for this case"},
+        initial={"owner": str(case.officer_id)},
+    )
+
+    def save() -> object:
+        d = form.cleaned_data
+        return services.task_create_manual(
+            actor=request.user,
+            case=case,
+            title=d["title"],
+            due_on=d["due_on"],
+            priority=d["priority"],
+            owner=d["owner"],
+            detail=d["detail"],
+        )
+
+    return _question_page(request, case=case, form=form, title="Add a task", save=save, success="Task added")
+
+
+def _task_rows(task: Any) -> list[tuple[str, str]]:
+    rows = [
+        ("Task", task.title),
+        ("Due", f"{task.due_on:%-d %B %Y}"),
+        ("Assigned to", str(task.owner)),
+    ]
+    if task.detail:
+        rows.append(("Details", task.detail))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    back = _next_url(request, reverse("contacts:my_tasks"))
+    is_open = task.status == TaskStatus.OPEN
+    form = TaskCompleteForm(_data(request)) if is_open else None
+    return _question_page(
+        request,
+        case=task.case,
+        form=form,
+        title="Complete a task",
+        save=lambda: services.task_complete(
+            actor=request.user, task=task, outcome=form.cleaned_data["outcome"]
+        ),
+        success="Task done",
+        done_url=back,
+        back_url=back,
+        back_text="Back",
+        rows=_task_rows(task),
+        intro="" if is_open else f"This task is already {task.get_status_display().lower()}.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    back = _next_url(request, reverse("contacts:my_tasks"))
+    people = [p for p in selectors.eligible_task_owners(case=task.case) if p.pk != task.owner_id]
+    is_open = task.status == TaskStatus.OPEN
+    form = TaskReassignForm(
+        _data(request), people=people, hints={task.case.officer_id: "Officer for this case"}
+    )
+    return _question_page(
+        request,
+        case=task.case,
+        form=form if is_open and people else None,
+        title="Reassign a task",
+        save=lambda: services.task_reassign(actor=request.user, task=task, owner=form.cleaned_data["owner"]),
+        success=lambda: f"Task reassigned to {form.cleaned_data['owner']}",
+        done_url=back,
+        back_url=back,
+        back_text="Back",
+        rows=_task_rows(task),
+        intro=(
+            ""
+            if is_open and people
+            else "Nobody else in the case's team can take this task."
+            if is_open
+            else f"This task is already {task.get_status_display().lower()}."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.user.role != Role.MANAGER:
+        raise Http404
+    case = case_get_for_user(user=request.user, pk=pk)
+    people = [p for p in selectors.eligible_case_officers(manager=request.user) if p.pk != case.officer_id]
+    form = CaseReassignForm(_data(request), people=people, hints={p.pk: p.team.name for p in people})
+    intro = (
+        f"The case is held by {case.officer} ({case.team.name}). Its open tasks move with it, "
+        "and it joins the new officer's team."
+    )
+    if not people:
+        intro += " There is no other VLO in the teams you manage."
+    return _question_page(
+        request,
+        case=case,
+        form=form if people else None,
+        title="Reassign the case",
+        save=lambda: services.case_reassign(
+            actor=request.user, case=case, officer=form.cleaned_data["officer"]
+        ),
+        success=lambda: f"Case reassigned to {form.cleaned_data['officer']}",
+        intro=intro,
+    )
+
+
+# --- referrals out ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_out_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+    form = ReferralOutForm(_data(request))
+    return _question_page(
+        request,
+        case=case,
+        form=form,
+        title="Refer to another service",
+        save=lambda: services.referral_out_record(actor=request.user, case=case, **form.cleaned_data),
+        success="Referral recorded",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_out_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_out_get_for_user(user=request.user, pk=pk)
+    form = ReferralOutcomeForm(
+        _data(request), initial={"outcome": referral.outcome, "outcome_on": referral.outcome_on}
+    )
+    return _question_page(
+        request,
+        case=referral.case,
+        form=form,
+        title="Record the outcome of a referral",
+        save=lambda: services.referral_out_outcome(
+            actor=request.user, referral=referral, **form.cleaned_data
+        ),
+        success="Referral outcome recorded",
+        rows=[
+            (
+                "Service",
+                referral.get_service_display()
+                + (f" ({referral.service_name})" if referral.service_name else ""),
+            ),
+            ("Referred", f"{referral.referred_on:%-d %B %Y}"),
+        ],
+    )

@@ -1,0 +1,367 @@
+"""The deadline sweep and the Celery tasks: each rule, each run twice, and a missed day caught up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contacts import services
+from contacts.models import Priority, Task, TaskKind, TaskStatus
+from contacts.tasks import alerts_sweep_task, deadline_sweep_task
+from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
+from tests.contacts.factories import TaskFactory
+from tests.factories import ManagerFactory
+from tests.victims.factories import CaseFactory
+from vcs_portal.core.models import AuditAction, AuditEvent
+from victims.models import CaseStatus, ClosureReason, ContactLevel
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+TODAY = dt.date(2026, 5, 20)
+
+
+@pytest.fixture
+def frozen_today():
+    with time_machine.travel(dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def make_case(team_a1, vlo):
+    def make(**kwargs):
+        kwargs.setdefault("team", team_a1)
+        kwargs.setdefault("officer", vlo)
+        # Due well ahead by default, so only the rule under test fires.
+        kwargs.setdefault("first_contact_due", dt.date(2026, 6, 30))
+        kwargs.setdefault("escalation_due", dt.date(2026, 7, 30))
+        return CaseFactory(**kwargs)
+
+    return make
+
+
+def sweep(day: dt.date = TODAY) -> dict[str, int]:
+    return services.deadline_sweep(today=day)
+
+
+def task_keys() -> set[tuple[int, str, str]]:
+    return set(Task.objects.values_list("case_id", "kind", "dedupe_key"))
+
+
+# --- first contact ----------------------------------------------------------------
+
+
+def test_an_open_case_without_first_contact_gets_a_first_contact_task(make_case, vlo):
+    case = make_case()
+    assert sweep()["first_contact"] == 1
+    task = Task.objects.get(kind=TaskKind.FIRST_CONTACT)
+    assert (task.case, task.owner, task.due_on, task.dedupe_key) == (
+        case,
+        vlo,
+        dt.date(2026, 6, 30),
+        "first_contact",
+    )
+
+
+def test_the_sweep_run_twice_makes_one_first_contact_task(make_case):
+    make_case()
+    sweep()
+    assert sweep()["first_contact"] == 0
+    assert Task.objects.filter(kind=TaskKind.FIRST_CONTACT).count() == 1
+
+
+def test_a_generated_task_is_audited(make_case):
+    make_case()
+    sweep()
+    task = Task.objects.get()
+    assert AuditEvent.objects.filter(
+        object_type="contacts.Task", object_id=str(task.pk), action=AuditAction.CREATE, actor=None
+    ).exists()
+
+
+def test_a_case_with_first_contact_gets_no_first_contact_task(make_case):
+    make_case(first_contact_on=dt.date(2026, 4, 20))
+    sweep()
+    assert not Task.objects.exists()
+
+
+def test_a_closed_case_gets_no_tasks(make_case):
+    make_case(status=CaseStatus.CLOSED, closure_reason=ClosureReason.DUPLICATE)
+    sweep()
+    assert not Task.objects.exists()
+
+
+def test_a_completed_first_contact_task_is_never_made_again(make_case, vlo):
+    make_case()
+    sweep()
+    task = Task.objects.get()
+    services.task_complete(actor=vlo, task=task, outcome="Victim phoned; recorded on the old system")
+    sweep()
+    assert Task.objects.count() == 1
+    assert Task.objects.get().status == TaskStatus.DONE
+
+
+# --- escalation ---------------------------------------------------------------
+
+
+def test_an_overdue_statutory_case_is_escalated_to_the_teams_manager(make_case, manager):
+    case = make_case(first_contact_due=dt.date(2026, 5, 1))
+    assert sweep()["escalation"] == 1
+    task = Task.objects.get(kind=TaskKind.ESCALATION)
+    assert task.owner == manager
+    assert task.priority == Priority.HIGH
+    assert task.dedupe_key == "escalation"
+    assert task.due_on == dt.date(2026, 5, 2)  # the day it became overdue
+    assert task.case == case
+
+
+def test_escalation_goes_to_the_officer_when_the_team_has_no_manager(make_case, vlo):
+    make_case(first_contact_due=dt.date(2026, 5, 1))
+    sweep()
+    assert Task.objects.get(kind=TaskKind.ESCALATION).owner == vlo
+
+
+def test_escalation_skips_an_inactive_manager(make_case, team_a1, manager):
+    manager.is_active = False
+    manager.save()
+    deputy = ManagerFactory(region=team_a1.region, managed_teams=[team_a1])
+    make_case(first_contact_due=dt.date(2026, 5, 1))
+    sweep()
+    assert Task.objects.get(kind=TaskKind.ESCALATION).owner == deputy
+
+
+def test_a_discretionary_case_is_never_escalated(make_case):
+    make_case(first_contact_due=dt.date(2026, 5, 1), statutory=False)
+    sweep()
+    assert not Task.objects.filter(kind=TaskKind.ESCALATION).exists()
+
+
+def test_a_case_not_yet_due_is_not_escalated(make_case):
+    make_case(first_contact_due=TODAY)
+    sweep()
+    assert not Task.objects.filter(kind=TaskKind.ESCALATION).exists()
+
+
+def test_a_case_past_its_escalation_date_is_escalated(make_case):
+    make_case(first_contact_due=dt.date(2026, 6, 1), escalation_due=dt.date(2026, 5, 19))
+    sweep()
+    assert Task.objects.filter(kind=TaskKind.ESCALATION).count() == 1
+
+
+def test_the_sweep_run_twice_makes_one_escalation(make_case, manager):
+    make_case(first_contact_due=dt.date(2026, 5, 1))
+    sweep()
+    sweep()
+    assert Task.objects.filter(kind=TaskKind.ESCALATION).count() == 1
+
+
+def test_first_contact_tasks_close_once_contact_is_made(make_case):
+    case = make_case(first_contact_due=dt.date(2026, 5, 1))
+    sweep()
+    case.first_contact_on = TODAY  # e.g. the offer letter was sent (a status change)
+    case.save()
+    result = sweep()
+    assert result["closed_first_contact_met"] == 2
+    assert set(Task.objects.values_list("status", flat=True)) == {TaskStatus.DONE}
+
+
+def test_open_tasks_of_a_closed_case_are_cancelled(make_case):
+    case = make_case()
+    TaskFactory(case=case)
+    case.status, case.closure_reason = CaseStatus.CLOSED, ClosureReason.OFFENDER_DIED
+    case.save()
+    assert sweep()["closed_case_closed"] == 1
+    assert Task.objects.get().status == TaskStatus.CANCELLED
+
+
+# --- annual letter ----------------------------------------------------------------
+
+
+def opted_in(make_case, level=ContactLevel.ANNUAL, since=dt.date(2025, 6, 1)):
+    return make_case(
+        status=CaseStatus.OPTED_IN,
+        contact_level=level,
+        status_changed_on=since,
+        first_contact_on=since,
+    )
+
+
+def test_an_annual_letter_task_appears_in_the_window_before_it_is_due(make_case):
+    case = opted_in(make_case)
+    assert sweep()["annual_letter"] == 1
+    task = Task.objects.get(kind=TaskKind.ANNUAL_LETTER)
+    assert (task.case, task.due_on, task.dedupe_key) == (case, dt.date(2026, 6, 1), "annual:2026")
+
+
+def test_no_annual_letter_task_before_the_window(make_case):
+    opted_in(make_case, since=dt.date(2025, 7, 1))
+    sweep()
+    assert not Task.objects.filter(kind=TaskKind.ANNUAL_LETTER).exists()
+
+
+def test_the_window_is_a_setting(make_case, settings):
+    settings.VCS_ANNUAL_LETTER_WINDOW_DAYS = 60
+    opted_in(make_case, since=dt.date(2025, 7, 1))
+    assert sweep()["annual_letter"] == 1
+
+
+def test_all_key_stages_victims_also_get_an_annual_letter(make_case):
+    opted_in(make_case, level=ContactLevel.ALL_KEY_STAGES)
+    assert sweep()["annual_letter"] == 1
+
+
+def test_release_month_victims_get_no_annual_letter(make_case):
+    opted_in(make_case, level=ContactLevel.RELEASE_MONTH)
+    sweep()
+    assert not Task.objects.filter(kind=TaskKind.ANNUAL_LETTER).exists()
+
+
+def test_the_sweep_run_twice_makes_one_annual_letter_task(make_case):
+    opted_in(make_case)
+    sweep()
+    assert sweep()["annual_letter"] == 0
+    assert Task.objects.filter(kind=TaskKind.ANNUAL_LETTER).count() == 1
+
+
+def test_next_years_letter_follows_this_years(make_case, vlo):
+    opted_in(make_case)
+    sweep()
+    services.task_complete(actor=vlo, task=Task.objects.get(), outcome="Sent")
+    assert sweep(dt.date(2027, 5, 10))["annual_letter"] == 1
+    assert set(Task.objects.values_list("dedupe_key", flat=True)) == {"annual:2026", "annual:2027"}
+
+
+# --- re-offer -----------------------------------------------------------------------
+
+
+def key_date(case, kind, on, **kwargs):
+    return KeyDate.objects.create(
+        sentence=case.sentence, kind=kind, date=on, source="Prison", recorded_by=case.officer, **kwargs
+    )
+
+
+def test_an_opted_out_victim_is_reconsidered_as_release_nears(make_case):
+    case = make_case(status=CaseStatus.OPTED_OUT, first_contact_on=dt.date(2026, 4, 10))
+    key_date(case, KeyDateKind.CRD, dt.date(2026, 7, 1))
+    assert sweep()["reoffer"] == 1
+    task = Task.objects.get(kind=TaskKind.REOFFER)
+    assert task.dedupe_key == "reoffer:crd:2026-07-01"
+    assert task.title == "Consider re-offering the scheme: conditional release date (CRD) on 1 July 2026"
+
+
+def test_a_parole_hearing_prompts_a_reoffer(make_case):
+    case = make_case(status=CaseStatus.DECLINED, first_contact_on=dt.date(2026, 4, 10))
+    SentenceEvent.objects.create(
+        sentence=case.sentence,
+        kind=EventKind.PAROLE_HEARING,
+        occurred_on=dt.date(2026, 8, 1),
+        recorded_by=case.officer,
+    )
+    sweep()
+    assert Task.objects.get(kind=TaskKind.REOFFER).dedupe_key == "reoffer:parole_hearing:2026-08-01"
+
+
+def test_only_the_current_key_date_prompts_a_reoffer(make_case):
+    case = make_case(status=CaseStatus.OPTED_OUT, first_contact_on=dt.date(2026, 4, 10))
+    key_date(case, KeyDateKind.PED, dt.date(2026, 7, 1))
+    key_date(case, KeyDateKind.PED, dt.date(2027, 7, 1))  # recalculated: now outside the window
+    sweep()
+    assert not Task.objects.filter(kind=TaskKind.REOFFER).exists()
+
+
+def test_a_date_beyond_the_window_prompts_nothing(make_case):
+    case = make_case(status=CaseStatus.NO_RESPONSE)
+    key_date(case, KeyDateKind.CRD, TODAY + dt.timedelta(days=91))
+    sweep()
+    assert not Task.objects.filter(kind=TaskKind.REOFFER).exists()
+
+
+def test_an_opted_in_victim_is_not_prompted_to_reoffer(make_case):
+    case = opted_in(make_case, since=dt.date(2026, 4, 10))
+    key_date(case, KeyDateKind.CRD, dt.date(2026, 7, 1))
+    sweep()
+    assert not Task.objects.filter(kind=TaskKind.REOFFER).exists()
+
+
+def test_the_sweep_run_twice_makes_one_reoffer_task(make_case):
+    case = make_case(status=CaseStatus.UNABLE_TO_TRACE)
+    key_date(case, KeyDateKind.CRD, dt.date(2026, 7, 1))
+    sweep()
+    assert sweep()["reoffer"] == 0
+    assert Task.objects.filter(kind=TaskKind.REOFFER).count() == 1
+
+
+# --- the whole sweep ----------------------------------------------------------------
+
+
+@pytest.fixture
+def world(make_case, manager):
+    """One case for each rule."""
+    make_case()
+    make_case(first_contact_due=dt.date(2026, 5, 1))
+    opted_in(make_case)
+    reoffer = make_case(status=CaseStatus.OPTED_OUT, first_contact_on=dt.date(2026, 4, 10))
+    key_date(reoffer, KeyDateKind.CRD, dt.date(2026, 7, 1))
+
+
+def test_a_missed_day_is_caught_up_by_the_next_run(world):
+    sweep(TODAY + dt.timedelta(days=2))  # the run on TODAY never happened
+    caught_up = task_keys()
+    assert {kind for _, kind, _ in caught_up} == {
+        TaskKind.FIRST_CONTACT,
+        TaskKind.ESCALATION,
+        TaskKind.ANNUAL_LETTER,
+        TaskKind.REOFFER,
+    }
+    sweep(TODAY)
+    assert task_keys() == caught_up
+
+
+def test_the_whole_sweep_run_twice_changes_nothing(world):
+    sweep()
+    before = (Task.objects.count(), AuditEvent.objects.count())
+    assert sum(sweep().values()) == 0
+    assert (Task.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_a_second_sweep_costs_the_same_queries_for_many_cases(make_case, django_assert_num_queries):
+    def add_cases():
+        make_case()
+        make_case(first_contact_due=dt.date(2026, 5, 1))
+        opted_in(make_case)
+
+    add_cases()
+    sweep()
+    with CaptureQueriesContext(connection) as few:
+        sweep()
+    for _ in range(5):
+        add_cases()
+    sweep()
+    with django_assert_num_queries(len(few)):
+        sweep()
+
+
+# --- the Celery tasks ---------------------------------------------------------------
+
+
+def test_deadline_sweep_task_runs_for_the_given_day(make_case):
+    make_case(first_contact_due=dt.date(2026, 5, 1))
+    assert deadline_sweep_task("2026-05-01")["escalation"] == 0
+    assert deadline_sweep_task("2026-05-04")["escalation"] == 1
+
+
+def test_deadline_sweep_task_defaults_to_today(make_case):
+    make_case()
+    assert deadline_sweep_task()["first_contact"] == 1
+
+
+def test_alerts_sweep_task_catches_up_alerts(make_case, vlo):
+    case = opted_in(make_case, level=ContactLevel.ALL_KEY_STAGES, since=dt.date(2026, 4, 10))
+    SentenceEvent.objects.create(
+        sentence=case.sentence, kind=EventKind.RELEASE, occurred_on=dt.date(2026, 5, 19), recorded_by=vlo
+    )
+    assert alerts_sweep_task() == 1
+    assert alerts_sweep_task("2026-05-20") == 0
