@@ -7,7 +7,7 @@ and allowed hosts are set by the environment-specific modules.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -121,6 +121,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "offenders.tasks.eligibility_sweep_task",
         "schedule": crontab(hour=3, minute=15),  # clear of the clock-change hour
     },
+    "deadline-sweep": {"task": "contacts.tasks.deadline_sweep_task", "schedule": crontab(hour=3, minute=30)},
+    "alerts-sweep": {"task": "contacts.tasks.alerts_sweep_task", "schedule": crontab(hour=3, minute=45)},
+    "vps-sweep": {"task": "parole.tasks.vps_sweep_task", "schedule": crontab(hour=4, minute=0)},
 }
 
 # --- Authentication ---------------------------------------------------------
@@ -193,6 +196,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Encryption at rest -------------------------------------------------------
+# Victims' contact details and safety notes use django-fernet-encrypted-fields. Keys are
+# derived from DJANGO_SECRET_KEY (and DJANGO_SECRET_KEY_FALLBACKS, so data written under an
+# old key still reads) with each salt here; the first salt and secret encrypt new data.
+# Rotation: docs/encryption.md and `manage.py rotate_encryption`.
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["vcs-portal-fields-v1"])
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 # --- Internationalisation ---------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
@@ -224,7 +235,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- The scheme's rules (DOMAIN.md section 3); every value is a setting ----------
@@ -251,4 +266,9 @@ VCS_RECONSIDERATION_DAYS = env.int("VCS_RECONSIDERATION_DAYS", default=21)  # Pa
 VCS_ANNUAL_LETTER_MONTHS = env.int("VCS_ANNUAL_LETTER_MONTHS", default=12)  # VCS practice
 VCS_ELIGIBILITY_MIN_CUSTODY_MONTHS = env.int("VCS_ELIGIBILITY_MIN_CUSTODY_MONTHS", default=12)  # s.35 DVCVA
 VCS_IMPORT_MAX_BYTES = env.int("VCS_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+VCS_ANNUAL_LETTER_WINDOW_DAYS = env.int("VCS_ANNUAL_LETTER_WINDOW_DAYS", default=30)
+VCS_REOFFER_WINDOW_DAYS = env.int("VCS_REOFFER_WINDOW_DAYS", default=90)  # Victims' Commissioner, 2020
+VCS_ALERT_LOOKBACK_DAYS = env.int("VCS_ALERT_LOOKBACK_DAYS", default=30)  # the alerts sweep catches up
+# Victims of restricted patients may make a victim impact statement to the tribunal from this date.
+VCS_VIS_TRIBUNAL_FROM = date.fromisoformat(env.str("VCS_VIS_TRIBUNAL_FROM", default="2025-06-25"))
 VCS_TRIBUNAL_FIRST_MONTHS = env.int("VCS_TRIBUNAL_FIRST_MONTHS", default=6)  # MHA 1983
