@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pghistory
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,7 @@ from vcs_portal.core.models import Team
 from vcs_portal.core.scope import ScopedQuerySet
 
 
+@pghistory.track(model_name="OffenceHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class Offence(models.Model):
     """An offence in the catalogue, with the flags that decide eligibility (DOMAIN.md s.2)."""
 
@@ -77,6 +79,7 @@ class OffenderQuerySet(ScopedQuerySet):
     scope_team = "team"
 
 
+@pghistory.track(model_name="OffenderHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class Offender(models.Model):
     """A person serving a sentence whose victims the scheme contacts."""
 
@@ -230,6 +233,7 @@ class SentenceQuerySet(ScopedQuerySet):
     scope_team = "offender__team"
 
 
+@pghistory.track(model_name="SentenceHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class Sentence(Term):
     """A sentence or order passed on an offender, with its offences."""
 

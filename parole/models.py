@@ -6,6 +6,7 @@ did about a review (a personal statement, a reconsideration request) belongs to 
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -34,6 +35,9 @@ class LicenceConditionQuerySet(ScopedQuerySet):
     scope_owner = "case__officer"
 
 
+@pghistory.track(
+    model_name="LicenceConditionRequestHistory", obj_field=pghistory.ObjForeignKey(related_name="history")
+)
 class LicenceConditionRequest(models.Model):
     """A licence condition the victim asked for, kept for parole work.
 
@@ -108,6 +112,7 @@ class ParoleReviewQuerySet(ScopedQuerySet):
     scope_team = "sentence__offender__team"
 
 
+@pghistory.track(model_name="ParoleReviewHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class ParoleReview(models.Model):
     """One Parole Board review of a sentence. Shared by every victim's case on that sentence."""
 
@@ -160,6 +165,9 @@ class CaseWorkQuerySet(ScopedQuerySet):
     scope_owner = "case__officer"
 
 
+@pghistory.track(
+    model_name="VictimPersonalStatementHistory", obj_field=pghistory.ObjForeignKey(related_name="history")
+)
 class VictimPersonalStatement(models.Model):
     """A victim's personal statement (VPS) for one parole review.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pghistory
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
@@ -37,6 +38,7 @@ class VictimQuerySet(ScopedQuerySet):
     scope_team = "team"
 
 
+@pghistory.track(model_name="VictimHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class Victim(models.Model):
     """A person the scheme contacts: a direct victim or a bereaved family member."""
 
@@ -90,6 +92,7 @@ class Victim(models.Model):
         return next((a for a in self.addresses.all() if a.is_current), None)
 
 
+@pghistory.track(model_name="AddressHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class Address(models.Model):
     """A postal address in structured fields. Only the current safe address is ever used."""
 
@@ -207,6 +210,7 @@ class CaseQuerySet(ScopedQuerySet):
         return self.awaiting_first_contact().filter(statutory=True, first_contact_due__lt=today)
 
 
+@pghistory.track(model_name="CaseHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class Case(models.Model):
     """One victim's place in the scheme for one sentence."""
 
@@ -294,6 +298,9 @@ class RestrictionKind(models.TextChoices):
     OTHER = "other", "Other restriction"
 
 
+@pghistory.track(
+    model_name="VictimRestrictionHistory", obj_field=pghistory.ObjForeignKey(related_name="history")
+)
 class VictimRestriction(models.Model):
     """A restriction on how we contact a victim: its own row, never overwritten by a note.
 
@@ -330,6 +337,7 @@ class VictimRestriction(models.Model):
         return self.lifted_at is None
 
 
+@pghistory.track(model_name="SafetyConcernHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class SafetyConcern(models.Model):
     """A concern the victim raised about the offender or their safety (sensitive)."""
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_celery_beat",
+    "pgtrigger",
+    "pghistory",
     "vcs_portal.core",
     "offenders",
     "victims",
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "vcs_portal.core.middleware.AuditContextMiddleware",
+    # Write history: every tracked change in a request carries the user and URL.
+    "pghistory.middleware.HistoryMiddleware",
     "vcs_portal.core.middleware.SessionTimeoutMiddleware",
     "vcs_portal.core.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
