@@ -271,9 +271,10 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    # Look the case up first, so an attempt on another region's case is audited as refused.
+    case = case_get_for_user(user=request.user, pk=pk)
     if request.user.role != Role.MANAGER:
         raise Http404
-    case = case_get_for_user(user=request.user, pk=pk)
     people = [p for p in selectors.eligible_case_officers(manager=request.user) if p.pk != case.officer_id]
     form = CaseReassignForm(_data(request), people=people, hints={p.pk: p.team.name for p in people})
     intro = (

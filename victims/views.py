@@ -402,9 +402,10 @@ def case_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    # Look the case up first, so an attempt on another region's case is audited as refused.
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
     if request.user.role != Role.MANAGER:
         raise Http404
-    case = selectors.case_get_for_user(user=request.user, pk=pk)
     try:
         services.case_approve_discretionary(actor=request.user, case=case)
     except ValidationError as exc:
