@@ -12,6 +12,7 @@ urlpatterns = [
     path("offenders/", include("offenders.urls")),
     path("contacts/", include("contacts.urls")),
     path("parole/", include("parole.urls")),
+    path("letters/", include("vcs_portal.letters.urls")),
 ]
 
 handler500 = "vcs_portal.core.views.server_error"

@@ -134,7 +134,7 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
     return entries
 
 
-TIMELINE_SOURCES = ("contacts.selectors", "parole.selectors")
+TIMELINE_SOURCES = ("contacts.selectors", "parole.selectors", "vcs_portal.letters.selectors")
 
 
 def _timeline_extensions(case: Case) -> list[TimelineEntry]:

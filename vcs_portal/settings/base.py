@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "victims",
     "contacts",
     "parole",
+    "vcs_portal.letters",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "deadline-sweep": {"task": "contacts.tasks.deadline_sweep_task", "schedule": crontab(hour=3, minute=30)},
     "alerts-sweep": {"task": "contacts.tasks.alerts_sweep_task", "schedule": crontab(hour=3, minute=45)},
     "vps-sweep": {"task": "parole.tasks.vps_sweep_task", "schedule": crontab(hour=4, minute=0)},
+    "annual-letter-sweep": {
+        "task": "vcs_portal.letters.tasks.annual_letter_sweep_task",
+        "schedule": crontab(hour=4, minute=15),
+    },
+    "release-alert-sweep": {
+        "task": "vcs_portal.letters.tasks.release_alert_sweep_task",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    "escalation-sweep": {
+        "task": "vcs_portal.letters.tasks.escalation_sweep_task",
+        "schedule": crontab(hour=4, minute=45),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------
@@ -275,4 +288,7 @@ VCS_REOFFER_WINDOW_DAYS = env.int("VCS_REOFFER_WINDOW_DAYS", default=90)  # Vict
 VCS_ALERT_LOOKBACK_DAYS = env.int("VCS_ALERT_LOOKBACK_DAYS", default=30)  # the alerts sweep catches up
 # Victims of restricted patients may make a victim impact statement to the tribunal from this date.
 VCS_VIS_TRIBUNAL_FROM = date.fromisoformat(env.str("VCS_VIS_TRIBUNAL_FROM", default="2025-06-25"))
+VCS_RELEASE_ALERT_DAYS = env.int("VCS_RELEASE_ALERT_DAYS", default=56)  # letters and tasks before CRD/PED
+VCS_ESCALATE_AFTER_DAYS = env.int("VCS_ESCALATE_AFTER_DAYS", default=10)  # overdue work goes to a manager
+VCS_LETTER_REPLY_DAYS = env.int("VCS_LETTER_REPLY_DAYS", default=28)
 VCS_TRIBUNAL_FIRST_MONTHS = env.int("VCS_TRIBUNAL_FIRST_MONTHS", default=6)  # MHA 1983

@@ -1,0 +1,94 @@
+"""Fixtures for letters: the default wording, and cases with what letters need to say."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from offenders.models import KeyDate, KeyDateKind, SecurityCategoryChange
+from tests.offenders.factories import SentenceOffenceFactory
+from tests.victims.factories import AddressFactory, CaseFactory
+from victims.models import CaseStatus, ContactLevel
+
+TODAY = dt.date(2026, 11, 20)
+CRD = dt.date(2027, 3, 14)
+PED = dt.date(2027, 1, 12)
+LED = dt.date(2029, 3, 13)
+PRISON = "HMP Example"
+
+
+@pytest.fixture(autouse=True)
+def letter_templates(request: pytest.FixtureRequest, offence_catalogue: None) -> None:
+    """The default wording, as migration 0002 loads it (transactional tests empty the table).
+
+    Loaded only for tests that use the database, like the offence catalogue in tests/conftest.py.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"}
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from vcs_portal.letters.default_templates import templates_load
+    from vcs_portal.letters.models import LetterTemplate
+
+    templates_load(LetterTemplate)
+
+
+@pytest.fixture
+def frozen_today():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield TODAY
+
+
+@pytest.fixture
+def make_case(team_a1, vlo):
+    """An opted-in case in team A1 held by Alice: category C, a PED, CRD and LED, a safe address."""
+
+    def make(*, category: str = "C", key_dates: bool = True, address: bool = True, **kwargs):
+        kwargs.setdefault("team", team_a1)
+        kwargs.setdefault("officer", vlo)
+        kwargs.setdefault("status", CaseStatus.OPTED_IN)
+        kwargs.setdefault("contact_level", ContactLevel.ALL_KEY_STAGES)
+        kwargs.setdefault("status_changed_on", dt.date(2026, 4, 20))
+        kwargs.setdefault("offender__location", PRISON)
+        case = CaseFactory(**kwargs)
+        SentenceOffenceFactory(sentence=case.sentence)
+        if address:
+            AddressFactory(
+                victim=case.victim, recorded_by=case.officer, line_1="12 Acacia Avenue", postcode="M5 4WT"
+            )
+        if category:
+            SecurityCategoryChange.objects.create(
+                offender=case.offender,
+                category=category,
+                effective_on=dt.date(2026, 6, 1),
+                recorded_by=case.officer,
+            )
+        if key_dates:
+            for kind, on in ((KeyDateKind.PED, PED), (KeyDateKind.CRD, CRD), (KeyDateKind.LED, LED)):
+                KeyDate.objects.create(
+                    sentence=case.sentence,
+                    kind=kind,
+                    date=on,
+                    source="prison calculation",
+                    recorded_by=case.officer,
+                )
+        return case
+
+    return make
+
+
+@pytest.fixture
+def case(make_case):
+    return make_case(
+        reference="VCS-2026-000042",
+        victim__first_name="Sam",
+        victim__last_name="Reed",
+        offender__first_name="Dan",
+        offender__last_name="Marsh",
+    )

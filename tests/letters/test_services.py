@@ -1,0 +1,312 @@
+"""The letter workflow: draft (idempotent), edit, approve (with its checks), send, cancel, store the PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from contacts.models import Contact, ContactWith, Direction, Method
+from offenders.models import KeyDate, SecurityCategoryChange
+from tests.letters.helpers import pdf_text
+from tests.victims.factories import AddressFactory
+from vcs_portal.core.models import AuditAction, AuditEvent
+from vcs_portal.letters import services
+from vcs_portal.letters.models import Letter, LetterKind, LetterStatus, SentVia
+from victims.models import CaseStatus, Channel, ClosureReason
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+
+def audited(letter: Letter, action: str, summary: str) -> bool:
+    return AuditEvent.objects.filter(
+        object_type="letters.Letter", object_id=str(letter.pk), action=action, summary=summary
+    ).exists()
+
+
+# --- drafting ---------------------------------------------------------------------------------
+
+
+def test_drafting_twice_makes_one_letter(case, vlo):
+    first, created = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo)
+    second, created_again = services.letter_draft(
+        case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo
+    )
+    assert (created, created_again) == (True, False)
+    assert first.pk == second.pk
+    assert Letter.objects.count() == 1
+    assert audited(first, AuditAction.CREATE, "letter drafted: annual")
+    assert AuditEvent.objects.filter(object_type="letters.Letter").count() == 1
+
+
+def test_a_draft_is_in_the_victims_language(make_case):
+    case = make_case(victim__language="cy")
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.OFFER, period_key="x")
+    assert letter.language == "cy"
+    assert "ysgrifennu atoch chi" in letter.body_html
+
+
+@pytest.mark.parametrize("status", [CaseStatus.OPTED_OUT, CaseStatus.DECLINED])
+def test_a_victim_outside_the_scheme_gets_only_the_opt_out_confirmation(make_case, status):
+    case = make_case(status=status)
+    with pytest.raises(ValidationError, match="only the confirmation of opting out"):
+        services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter, created = services.letter_draft(case=case, kind=LetterKind.OPT_OUT, period_key="x")
+    assert created and letter.subject == "You have left the Victim Contact Scheme"
+
+
+def test_a_closed_case_gets_no_letters(make_case):
+    case = make_case(status=CaseStatus.CLOSED, closure_reason=ClosureReason.SENTENCE_ENDED)
+    with pytest.raises(ValidationError, match="closed"):
+        services.letter_draft(case=case, kind=LetterKind.OPT_OUT, period_key="x")
+    assert not Letter.objects.exists()
+
+
+def test_the_manual_period_key_meets_the_sweeps(case):
+    today = case.officer.date_joined.date()  # any day: the key for a release letter is the CRD
+    assert services.period_key_for(case=case, kind=LetterKind.RELEASE, on=today) == "crd:2027-03-14"
+    assert services.period_key_for(case=case, kind=LetterKind.RECALL, on=today) == today.isoformat()
+    # Opted in on 20 April 2026: the first annual letter is due in April 2027.
+    assert services.period_key_for(case=case, kind=LetterKind.ANNUAL, on=today) == "2027"
+
+
+def test_editing_the_paragraph_renders_the_letter_again(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
+    letter = services.letter_update_free_text(actor=vlo, letter=letter, free_text="  He broke a condition.  ")
+    assert letter.free_text == "He broke a condition."
+    assert "<p>He broke a condition.</p>" in letter.body_html
+    assert audited(letter, AuditAction.UPDATE, "letter free text")
+
+
+# --- approval ---------------------------------------------------------------------------------
+
+
+def test_approval_freezes_the_letter_and_queues_its_pdf(case, vlo, django_capture_on_commit_callbacks):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    with django_capture_on_commit_callbacks() as callbacks:
+        letter = services.letter_approve(actor=vlo, letter=letter)
+    assert len(callbacks) == 1
+    assert letter.status == LetterStatus.APPROVED
+    assert (letter.approved_by, letter.addressee, letter.branded) == (vlo, "Sam Reed", True)
+    assert letter.address == case.victim.current_address
+    assert letter.signatory == vlo.get_full_name()
+    assert audited(letter, AuditAction.UPDATE, "letter approved")
+
+
+def test_an_unresolved_placeholder_blocks_approval(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
+    services.letter_update_free_text(actor=vlo, letter=letter, free_text="He was recalled on [[DATE]].")
+    with pytest.raises(ValidationError, match=r"still contains a placeholder or brackets \(\[\[, \]\]\)"):
+        services.letter_approve(actor=vlo, letter=letter)
+    services.letter_update_free_text(actor=vlo, letter=letter, free_text="Hello {{ offender_name }}")
+    with pytest.raises(ValidationError, match=r"\{\{, \}\}"):
+        services.letter_approve(actor=vlo, letter=letter)
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DRAFT
+
+
+def test_an_unresolved_placeholder_in_the_wording_blocks_approval(case, vlo):
+    from vcs_portal.letters.models import LetterTemplate
+
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
+    # Wording saved around the admin's checks (the admin refuses it): nothing can be drafted or approved.
+    LetterTemplate.objects.filter(kind=LetterKind.RECALL, language="en").update(body="Dear [[NAME]],")
+    with pytest.raises(ValidationError, match=r"wording .* cannot be used \(Unfinished placeholder"):
+        services.letter_approve(actor=vlo, letter=letter)
+    with pytest.raises(ValidationError, match="Ask an admin to correct it"):
+        services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="y")
+    _, problems = services.letter_preview(letter)
+    assert problems and "Ask an admin" in problems[0]
+
+
+def test_an_empty_required_value_blocks_approval_with_what_to_do(make_case, vlo):
+    case = make_case(category="", key_dates=False)
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    with pytest.raises(ValidationError) as error:
+        services.letter_approve(actor=vlo, letter=letter)
+    messages = " ".join(error.value.messages)
+    assert "needs next key date, which is empty. Record a future key date" in messages
+    assert "needs security category, which is empty. Record the offender's security category" in messages
+
+
+def test_a_letter_that_needs_the_vlos_paragraph_cannot_go_without_it(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.PAROLE_OUTCOME, period_key="x")
+    with pytest.raises(ValidationError, match="needs free text"):
+        services.letter_approve(actor=vlo, letter=letter)
+    services.letter_update_free_text(actor=vlo, letter=letter, free_text="The Board did not direct release.")
+    assert services.letter_approve(actor=vlo, letter=letter).status == LetterStatus.APPROVED
+
+
+def test_a_paragraph_naming_the_prison_blocks_approval(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
+    services.letter_update_free_text(actor=vlo, letter=letter, free_text="He is back at hmp example now.")
+    with pytest.raises(ValidationError, match="names where the offender is held"):
+        services.letter_approve(actor=vlo, letter=letter)
+
+
+@pytest.mark.parametrize(
+    "written", ["14 March", "14/03/2027", "2027-03-14", "14 Mawrth", "14th March", "14/3/27"]
+)
+def test_a_paragraph_giving_the_exact_release_date_blocks_approval(case, vlo, written):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RELEASE, period_key="x")
+    services.letter_update_free_text(actor=vlo, letter=letter, free_text=f"He leaves on {written}.")
+    with pytest.raises(ValidationError, match="exact release date"):
+        services.letter_approve(actor=vlo, letter=letter)
+
+
+def test_another_date_that_contains_the_release_day_does_not_block_approval(make_case, vlo):
+    from offenders.models import KeyDateKind
+
+    case = make_case(key_dates=False)
+    KeyDate.objects.create(
+        sentence=case.sentence, kind=KeyDateKind.CRD, date=dt.date(2027, 12, 8), source="x", recorded_by=vlo
+    )
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RELEASE, period_key="x")
+    services.letter_update_free_text(actor=vlo, letter=letter, free_text="We spoke on 18 December 2026.")
+    assert services.letter_approve(actor=vlo, letter=letter).status == LetterStatus.APPROVED
+
+
+def test_a_posted_letter_needs_a_safe_address(make_case, vlo):
+    case = make_case(address=False)
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    with pytest.raises(ValidationError, match="no current safe address"):
+        services.letter_approve(actor=vlo, letter=letter)
+    case.victim.preferred_channel = Channel.EMAIL
+    case.victim.save()
+    assert services.letter_approve(actor=vlo, letter=letter).status == LetterStatus.APPROVED
+
+
+def test_an_approved_letter_cannot_be_edited_or_approved_again(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    services.letter_approve(actor=vlo, letter=letter)
+    with pytest.raises(ValidationError, match="approved cannot be changed"):
+        services.letter_update_free_text(actor=vlo, letter=letter, free_text="x")
+    with pytest.raises(ValidationError, match="approved cannot be approved"):
+        services.letter_approve(actor=vlo, letter=letter)
+
+
+def test_the_approved_words_do_not_change_when_the_case_does(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    SecurityCategoryChange.objects.create(
+        offender=case.offender, category="D", effective_on=case.sentence.sentence_date, recorded_by=vlo
+    )
+    KeyDate.objects.all().delete()
+    view, problems = services.letter_preview(letter)
+    assert "category C (a closed prison)" in view.body_html and problems == []
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+def test_draft_approve_send_logs_a_contact_on_the_case(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo)
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    letter = services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.POSTED)
+    assert (letter.status, letter.sent_via, letter.sent_by) == (LetterStatus.SENT, SentVia.POSTED, vlo)
+    contact = Contact.objects.get(case=case)
+    assert (contact.method, contact.direction, contact.with_whom, contact.author) == (
+        Method.LETTER,
+        Direction.OUTGOING,
+        ContactWith.VICTIM,
+        vlo,
+    )
+    assert contact.summary == "Letter sent: Your yearly update about Dan Marsh"
+    assert audited(letter, AuditAction.UPDATE, "letter sent: posted")
+
+
+def test_an_emailed_letter_is_logged_as_an_email(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.EMAILED)
+    assert Contact.objects.get(case=case).method == Method.EMAIL
+
+
+def test_a_draft_cannot_be_sent(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    with pytest.raises(ValidationError, match="draft cannot be marked as sent"):
+        services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.POSTED)
+    assert not Contact.objects.exists()
+
+
+def test_a_letter_is_not_posted_to_an_address_that_changed_after_approval(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    old = case.victim.addresses.get()
+    old.is_current, old.do_not_use = False, True
+    old.save()
+    AddressFactory(victim=case.victim, recorded_by=vlo, line_1="7 New Road")
+    with pytest.raises(ValidationError, match="safe address has changed"):
+        services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.POSTED)
+    assert not Contact.objects.exists()
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.APPROVED
+
+
+def test_a_failed_contact_log_leaves_the_letter_unsent(case, vlo, monkeypatch):
+    import contacts.services
+
+    def broken(**kwargs):
+        raise ValidationError({"occurred_on": "nope"})
+
+    monkeypatch.setattr(contacts.services, "contact_record", broken)
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    with pytest.raises(ValidationError):
+        services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.POSTED)
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.APPROVED
+
+
+def test_cancelling_keeps_the_letter_and_its_period(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_cancel(actor=vlo, letter=letter)
+    assert letter.status == LetterStatus.CANCELLED and letter.cancelled_by == vlo
+    again, created = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    assert not created and again.pk == letter.pk
+    with pytest.raises(ValidationError):
+        services.letter_cancel(actor=vlo, letter=letter)
+    assert audited(letter, AuditAction.UPDATE, "letter cancelled")
+
+
+# --- the PDF -----------------------------------------------------------------------------------
+
+
+def test_the_render_task_stores_the_pdf(case, vlo):
+    from vcs_portal.letters.tasks import letter_render_task
+
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    assert letter_render_task(letter.pk) is False  # a draft has no PDF
+    services.letter_approve(actor=vlo, letter=letter)
+    assert letter_render_task(letter.pk) is True
+    letter.refresh_from_db()
+    assert bytes(letter.pdf).startswith(b"%PDF") and letter.pdf_pages == 1
+    assert "Your yearly update about Dan Marsh" in pdf_text(bytes(letter.pdf))
+
+
+def test_a_cancelled_letter_gets_no_pdf(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    services.letter_approve(actor=vlo, letter=letter)
+    services.letter_cancel(actor=vlo, letter=letter)
+    assert services.letter_pdf_store(letter_id=letter.pk) is False
+
+
+# --- the case timeline ---------------------------------------------------------------------------------
+
+
+def test_letters_appear_on_the_case_timeline(case, vlo):
+    from vcs_portal.letters.selectors import case_timeline_entries
+
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.EMAILED)
+    entries = sorted(case_timeline_entries(case=case), key=lambda e: e.sort_key)
+    assert [e.title for e in entries] == [
+        "Letter drafted: Annual contact letter",
+        "Letter approved: Annual contact letter",
+        "Letter sent (emailed): Annual contact letter",
+    ]
+    assert entries[0].by == "Scheduled job" and entries[1].by == str(vlo)
+    assert {e.kind for e in entries} == {"letter"}
+    assert entries[2].detail == "Your yearly update about Dan Marsh"

@@ -1,0 +1,119 @@
+"""Reads about letters, scoped to the user, with their relations loaded (and never the PDF bytes)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from vcs_portal.core.models import Role
+from vcs_portal.core.scope import get_visible_or_404
+from victims.models import Address
+
+from .models import Letter, LetterKind, LetterStatus
+
+if TYPE_CHECKING:
+    from victims.models import Case
+    from victims.selectors import TimelineEntry
+
+# What the list shows when no status is chosen: the work still to do.
+TO_DO = [LetterStatus.DRAFT, LetterStatus.APPROVED]
+
+
+def _base() -> QuerySet[Letter]:
+    # address_current: whether the address an approved letter was made for is still the safe one.
+    return (
+        Letter.objects.without_pdf()
+        .select_related("case", "case__victim", "case__officer")
+        .annotate(address_current=Exists(Address.objects.filter(pk=OuterRef("address_id"), is_current=True)))
+    )
+
+
+def letter_get_for_user(*, user: Any, pk: int) -> Letter:
+    """One letter on a case the user may see; 404 otherwise."""
+    queryset = _base().select_related(
+        "case__offender", "case__sentence", "case__team", "created_by", "approved_by", "sent_by", "address"
+    )
+    return get_visible_or_404(queryset, user, pk=pk)
+
+
+def letters_for_user(*, user: Any, status: str = "") -> QuerySet[Letter]:
+    """The letters a user works on: a VLO's own cases, a manager's teams. Oldest work first."""
+    letters = _base().visible_to(user)
+    if user.role == Role.VLO:
+        letters = letters.filter(case__officer=user)
+    if status in LetterStatus.values:
+        letters = letters.filter(status=status)
+    else:
+        letters = letters.filter(status__in=TO_DO)
+    return letters.order_by("created_at", "pk")
+
+
+def letters_for_bulk_print(*, user: Any, on: date | None = None) -> QuerySet[Letter]:
+    """Letters approved on ``on`` (today) in the user's teams and not yet sent, to print in one go.
+
+    Only those whose address is still the victim's safe address (not the emailed ones, which have
+    none, nor any whose address changed after approval: those must be drafted again).
+    """
+    on = on or timezone.localdate()
+    return (
+        _base()
+        .visible_to(user)
+        .select_related("address")
+        .filter(status=LetterStatus.APPROVED, approved_at__date=on, address_current=True)
+        .order_by("case__reference", "pk")
+    )
+
+
+def case_letters(*, case: Case) -> QuerySet[Letter]:
+    return _base().filter(case=case).order_by("-created_at", "-pk")
+
+
+def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
+    """Letters on the case timeline: drafted, approved and sent (victims.selectors.TIMELINE_SOURCES)."""
+    from victims.selectors import TimelineEntry
+
+    entries: list[TimelineEntry] = []
+    letters = (
+        Letter.objects.without_pdf()
+        .filter(case=case)
+        .select_related("created_by", "approved_by", "sent_by", "cancelled_by")
+    )
+    for letter in letters:
+        steps = [("drafted", letter.created_at, letter.created_by, "Scheduled job")]
+        if letter.approved_at:
+            steps.append(("approved", letter.approved_at, letter.approved_by, ""))
+        if letter.sent_at:
+            steps.append(
+                (f"sent ({letter.get_sent_via_display().lower()})", letter.sent_at, letter.sent_by, "")
+            )
+        if letter.cancelled_at:
+            steps.append(("cancelled", letter.cancelled_at, letter.cancelled_by, ""))
+        for what, at, who, nobody in steps:
+            on = timezone.localtime(at).date()
+            entries.append(
+                TimelineEntry(
+                    on=on,
+                    title=f"Letter {what}: {letter.get_kind_display()}",
+                    detail=letter.subject,
+                    by=str(who) if who else nobody,
+                    kind="letter",
+                    sort_key=(on, at),
+                )
+            )
+    return entries
+
+
+def annual_letter_open_year(*, case: Case) -> int | None:
+    """The year of the annual-letter task still open on the case that has no letter yet, if any."""
+    from contacts.models import Task, TaskKind, TaskStatus
+
+    years = Letter.objects.filter(case=case, kind=LetterKind.ANNUAL).values_list("period_key", flat=True)
+    for task in Task.objects.filter(case=case, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.OPEN).order_by(
+        "-due_on"
+    ):
+        if str(task.due_on.year) not in set(years):
+            return task.due_on.year
+    return None

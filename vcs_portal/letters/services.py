@@ -1,0 +1,297 @@
+"""Writes about letters: draft, edit, approve, mark sent, cancel, and store the PDF.
+
+Each write is one transaction and is audited; audit rows never hold a letter's words. Rules raise
+``ValidationError`` with messages a VLO can act on. The PDF is rendered after commit by
+``tasks.letter_render_task`` (or on first download, if the worker has not got to it yet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vcs_portal.core.audit import audit_record
+from vcs_portal.core.models import AuditAction
+from victims.models import CaseStatus, Channel, RestrictionKind
+
+from . import rendering, sandbox
+from .models import Letter, LetterKind, LetterStatus, SentVia
+
+if TYPE_CHECKING:
+    from vcs_portal.core.models import User
+    from victims.models import Case
+
+# A victim outside the scheme is written to only to confirm that they are.
+OUT_OF_SCHEME = {CaseStatus.OPTED_OUT, CaseStatus.DECLINED}
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _render(letter: Letter, *, on: date, facts: rendering.CaseFacts | None = None) -> rendering.Rendered:
+    case = letter.case
+    facts = facts or rendering.case_facts(case)
+    values = rendering.letter_values(
+        case=case, language=letter.language, free_text=letter.free_text, on=on, facts=facts
+    )
+    try:
+        return rendering.render_template(rendering.template_get(letter.kind, letter.language), values)
+    except (sandbox.LetterTemplateError, LookupError) as exc:
+        raise ValidationError(
+            f"The wording of this kind of letter cannot be used ({exc}). Ask an admin to correct it"
+        ) from exc
+
+
+def period_key_for(*, case: Case, kind: str, on: date) -> str:
+    """The period a letter drafted by hand on ``on`` belongs to, so that it meets the sweeps' own.
+
+    Annual letters use the year the letter is due; a release letter the current CRD; anything
+    else the day.
+    """
+    if kind == LetterKind.ANNUAL:
+        from .selectors import annual_letter_open_year
+        from .sweeps import annual_letter_next_due
+
+        return str(annual_letter_open_year(case=case) or annual_letter_next_due(case=case).year)
+    if kind == LetterKind.RELEASE:
+        crd = rendering.case_facts(case).key_dates.get("crd")
+        if crd:
+            return f"crd:{crd.isoformat()}"
+    return on.isoformat()
+
+
+@transaction.atomic
+def letter_draft(
+    *, case: Case, kind: str, period_key: str, actor: User | None = None, on: date | None = None
+) -> tuple[Letter, bool]:
+    """Draft the letter of ``kind`` for ``period_key`` on ``case`` unless it exists. Safe to call twice.
+
+    The language is the victim's. A victim who opted out or declined gets only the confirmation
+    that they did; a closed case gets nothing.
+    """
+    existing = Letter.objects.filter(case=case, kind=kind, period_key=period_key).first()
+    if existing is not None:
+        return existing, False
+    if kind not in LetterKind.values:
+        raise ValidationError({"kind": "Choose a kind of letter"})
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError({"kind": "The case is closed: no letters can be sent"})
+    if case.status in OUT_OF_SCHEME and kind != LetterKind.OPT_OUT:
+        raise ValidationError(
+            {"kind": "The victim is not in the scheme: only the confirmation of opting out can be sent"}
+        )
+    on = on or _today()
+    letter = Letter(
+        case=case,
+        kind=kind,
+        language=case.victim.language,
+        period_key=period_key,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    rendered = _render(letter, on=on)
+    letter.subject = rendered.subject[:255]
+    letter.body_html = rendered.html
+    letter.full_clean(exclude=["pdf"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: a racing sweep may have drafted it a moment ago
+            letter.save()
+    except IntegrityError:
+        return Letter.objects.get(case=case, kind=kind, period_key=period_key), False
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=letter, summary=f"letter drafted: {kind}")
+    return letter, True
+
+
+def _locked(letter: Letter) -> Letter:
+    return Letter.objects.select_for_update().select_related("case").get(pk=letter.pk)
+
+
+def _require(letter: Letter, *statuses: str, doing: str) -> None:
+    if letter.status not in statuses:
+        raise ValidationError(
+            f"A letter that is {LetterStatus(letter.status).label.lower()} cannot be {doing}"
+        )
+
+
+@transaction.atomic
+def letter_update_free_text(*, actor: User, letter: Letter, free_text: str) -> Letter:
+    """Change the VLO's paragraph of a draft and render the body again."""
+    letter = _locked(letter)
+    _require(letter, LetterStatus.DRAFT, doing="changed")
+    letter.free_text = free_text.strip()
+    rendered = _render(letter, on=_today())
+    letter.subject = rendered.subject[:255]
+    letter.body_html = rendered.html
+    letter.save(update_fields=["free_text", "subject", "body_html"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=letter, summary="letter free text")
+    return letter
+
+
+def letter_preview(letter: Letter, *, on: date | None = None) -> tuple[rendering.LetterView, list[str]]:
+    """The letter as it would be approved now, and what stops that (nothing, once approved). Reads only."""
+    on = on or _today()
+    view = rendering.letter_view(letter, on=on)
+    if letter.status != LetterStatus.DRAFT:
+        return view, []
+    case = letter.case
+    facts = rendering.case_facts(case)
+    try:
+        rendered = _render(letter, on=on, facts=facts)
+    except ValidationError as exc:
+        return view, exc.messages
+    problems = rendering.approval_problems(
+        rendered=rendered,
+        facts=facts,
+        has_address=case.victim.current_address is not None,
+        needs_address=case.victim.preferred_channel != Channel.EMAIL,
+    )
+    return replace(view, subject=rendered.subject, body_html=rendered.html), problems
+
+
+@transaction.atomic
+def letter_approve(*, actor: User, letter: Letter) -> Letter:
+    """Check a draft, freeze what it says and to whom, and queue its PDF.
+
+    Refused, with every reason, while a placeholder is unresolved or empty, while it names where
+    the offender is held or gives an exact release date, or while a posted letter has no address.
+    """
+    letter = _locked(letter)
+    _require(letter, LetterStatus.DRAFT, doing="approved")
+    on = _today()
+    case = letter.case
+    victim = case.victim
+    facts = rendering.case_facts(case)
+    rendered = _render(letter, on=on, facts=facts)
+    address = victim.current_address
+    problems = rendering.approval_problems(
+        rendered=rendered,
+        facts=facts,
+        has_address=address is not None,
+        needs_address=victim.preferred_channel != Channel.EMAIL,
+    )
+    if problems:
+        raise ValidationError(problems)
+    letter.subject = rendered.subject[:255]
+    letter.body_html = rendered.html
+    letter.addressee = victim.addressee_name(on)
+    letter.address = address
+    letter.branded = RestrictionKind.NO_BRANDED_LETTERS not in facts.restrictions
+    letter.signatory = case.officer.get_full_name()
+    letter.letter_date = on
+    letter.status = LetterStatus.APPROVED
+    letter.approved_at = timezone.now()
+    letter.approved_by = actor
+    letter.pdf = None
+    letter.pdf_rendered_at = None
+    letter.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=letter, summary="letter approved")
+    from .tasks import letter_render_task
+
+    letter_id = letter.pk
+    transaction.on_commit(lambda: letter_render_task.delay(letter_id))
+    return letter
+
+
+@transaction.atomic
+def letter_mark_sent(*, actor: User, letter: Letter, sent_via: str) -> Letter:
+    """Record that an approved letter went out, and log it as a contact on the case."""
+    from contacts.models import ContactWith, Direction, Method
+    from contacts.services import contact_record
+
+    letter = _locked(letter)
+    _require(letter, LetterStatus.APPROVED, doing="marked as sent")
+    if sent_via not in SentVia.values:
+        raise ValidationError({"sent_via": "Choose how the letter was sent"})
+    if sent_via == SentVia.POSTED:
+        current = letter.case.victim.current_address
+        if current is None or current.pk != letter.address_id:
+            raise ValidationError(
+                "The victim's safe address has changed since this letter was approved. "
+                "Cancel it and draft it again, so that it goes to the current address"
+            )
+    now = timezone.now()
+    contact_record(
+        actor=actor,
+        case=letter.case,
+        occurred_at=now,
+        method=Method.LETTER if sent_via == SentVia.POSTED else Method.EMAIL,
+        direction=Direction.OUTGOING,
+        with_whom=ContactWith.VICTIM,
+        summary=f"Letter sent: {letter.subject}",
+    )
+    letter.status = LetterStatus.SENT
+    letter.sent_via = sent_via
+    letter.sent_at = now
+    letter.sent_by = actor
+    letter.save(update_fields=["status", "sent_via", "sent_at", "sent_by"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=letter, summary=f"letter sent: {sent_via}")
+    return letter
+
+
+@transaction.atomic
+def letter_cancel(*, actor: User, letter: Letter) -> Letter:
+    """Cancel a draft or an approved letter. It stays on record, and its period stays used."""
+    letter = _locked(letter)
+    _require(letter, LetterStatus.DRAFT, LetterStatus.APPROVED, doing="cancelled")
+    letter.status = LetterStatus.CANCELLED
+    letter.cancelled_at = timezone.now()
+    letter.cancelled_by = actor
+    letter.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=letter, summary="letter cancelled")
+    return letter
+
+
+def letter_pdf_store(*, letter_id: int) -> bool:
+    """Render and store the PDF of an approved or sent letter. Returns whether it stored one.
+
+    Rendering is outside any transaction (it takes a while); the store is a conditional update,
+    so a letter cancelled meanwhile is left alone and a second run simply renders again.
+    """
+    letter = (
+        Letter.objects.without_pdf()
+        .select_related("case", "case__victim", "case__officer", "address")
+        .filter(pk=letter_id, status__in=[LetterStatus.APPROVED, LetterStatus.SENT])
+        .first()
+    )
+    if letter is None:
+        return False
+    pdf, pages = rendering.letter_pdf(letter, on=_today())
+    stored = Letter.objects.filter(
+        pk=letter_id, status__in=[LetterStatus.APPROVED, LetterStatus.SENT], approved_at=letter.approved_at
+    ).update(pdf=pdf, pdf_rendered_at=timezone.now(), pdf_pages=pages)
+    return stored == 1
+
+
+def letter_pdf_for_download(*, actor: User, letter: Letter) -> bytes:
+    """The letter's PDF (rendered now if the worker has not yet stored it), audited as a download."""
+    if letter.status not in (LetterStatus.APPROVED, LetterStatus.SENT):
+        raise ValidationError("Only an approved letter has a PDF. Approve it first")
+    pdf = Letter.objects.filter(pk=letter.pk).values_list("pdf", flat=True).first()
+    if not pdf:
+        letter_pdf_store(letter_id=letter.pk)
+        pdf = Letter.objects.filter(pk=letter.pk).values_list("pdf", flat=True).first()
+    if not pdf:
+        raise ValidationError("The PDF could not be made. Try again")
+    audit_record(actor=actor, action=AuditAction.DOWNLOAD, obj=letter, summary="letter pdf")
+    return bytes(pdf)
+
+
+@transaction.atomic
+def letters_bulk_print(*, actor: User, letters: Sequence[Letter]) -> tuple[bytes, int]:
+    """One PDF of ``letters`` for printing, each audited as downloaded. Returns (PDF, pages)."""
+    pdf, pages = rendering.letters_merged_pdf(letters, on=_today())
+    for letter in letters:
+        audit_record(actor=actor, action=AuditAction.DOWNLOAD, obj=letter, summary="letter bulk print")
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="letters.Letter",
+        summary=f"bulk print: {len(letters)} letters, {pages} pages",
+    )
+    return pdf, pages
