@@ -22,10 +22,16 @@ def own_queue():
     queue = f"vcs-test-letters-{uuid.uuid4().hex[:8]}"
     before = app.conf.task_routes
     app.conf.task_routes = {"vcs_portal.letters.tasks.letter_render_task": {"queue": queue}}
-    app.amqp.flush_routes()
+    _reset_routes()
     yield queue
     app.conf.task_routes = before
+    _reset_routes()
+
+
+def _reset_routes() -> None:
+    """Celery builds its router once, on first use (an earlier test may have queued a task)."""
     app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
 
 
 def test_the_render_task_runs_in_a_worker_and_stores_the_pdf(case, vlo, own_queue):
