@@ -58,6 +58,9 @@ class Victim(models.Model):
     guardian_relationship = models.CharField("parent or guardian's relationship", max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention sweep removed the victim's details."
+    )
 
     objects = VictimQuerySet.as_manager()
 
@@ -243,6 +246,12 @@ class Case(models.Model):
     escalation_due = models.DateField(null=True, blank=True)
     escalation_rule = models.CharField(max_length=255, blank=True)
     first_contact_on = models.DateField(null=True, blank=True)
+    retention_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Set on closure: the day the retention sweep anonymises the case (docs/retention.md).",
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -240,6 +242,10 @@ def case_status_change(
     case.status = to_status
     case.status_changed_on = changed_on
     case.closure_reason = closure_reason if to_status == CaseStatus.CLOSED else ""
+    if to_status == CaseStatus.CLOSED:
+        # The retention sweep anonymises the case on this day (docs/retention.md).
+        years = getattr(settings, "VCS_RETENTION_YEARS", 6)
+        case.retention_date = changed_on + relativedelta(years=years)
     if contact_level:
         case.contact_level = contact_level
     if to_status in CONTACTED_STATUSES and case.first_contact_on is None:

@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, str, set[str]]] = [
     ("Team", "dashboards:team", {Role.MANAGER}),
     ("Letters", "letters:list", {Role.VLO, Role.MANAGER}),
     ("Audit", "core:audit", {Role.MANAGER, Role.ADMIN}),
+    ("Subject access", "core:subject_access", {Role.ADMIN}),
     ("Admin", "admin:index", {Role.ADMIN}),
 ]
 

@@ -141,6 +141,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "vcs_portal.letters.tasks.escalation_sweep_task",
         "schedule": crontab(hour=4, minute=45),
     },
+    "retention-sweep": {"task": "victims.tasks.retention_sweep_task", "schedule": crontab(hour=5, minute=0)},
 }
 
 # --- Authentication ---------------------------------------------------------
@@ -291,4 +292,6 @@ VCS_VIS_TRIBUNAL_FROM = date.fromisoformat(env.str("VCS_VIS_TRIBUNAL_FROM", defa
 VCS_RELEASE_ALERT_DAYS = env.int("VCS_RELEASE_ALERT_DAYS", default=56)  # letters and tasks before CRD/PED
 VCS_ESCALATE_AFTER_DAYS = env.int("VCS_ESCALATE_AFTER_DAYS", default=10)  # overdue work goes to a manager
 VCS_LETTER_REPLY_DAYS = env.int("VCS_LETTER_REPLY_DAYS", default=28)
+# Years a closed case is kept before the retention sweep anonymises it (docs/retention.md).
+VCS_RETENTION_YEARS = env.int("VCS_RETENTION_YEARS", default=6)
 VCS_TRIBUNAL_FIRST_MONTHS = env.int("VCS_TRIBUNAL_FIRST_MONTHS", default=6)  # MHA 1983
