@@ -12,9 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from vcs_portal.core.forms import gds_helper
+from vcs_portal.core.forms import GovDateField, ServiceForm, gds_helper
 from vcs_portal.core.models import User
-from victims.forms import GovDateField, ServiceForm
 
 from .models import (
     ContactWith,

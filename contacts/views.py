@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import Role
-from victims.forms import ServiceForm
 from victims.models import Case
 from victims.selectors import case_get_for_user
 

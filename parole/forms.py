@@ -12,8 +12,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fluid
 from django import forms
 
-from vcs_portal.core.forms import gds_helper
-from victims.forms import DATE_HINT, GovDateField, ServiceForm
+from vcs_portal.core.forms import DATE_HINT, GovDateField, ServiceForm, gds_helper
 
 from .models import (
     ConditionKind,

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vcs_portal.core.audit import audit_record
+from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import AuditAction
 from victims.deadlines import vps_due
-from victims.forms import ServiceForm
 from victims.models import Case
 from victims.selectors import case_get_for_user
 

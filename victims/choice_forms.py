@@ -14,9 +14,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from vcs_portal.core.forms import gds_helper
+from vcs_portal.core.forms import GovDateField, ServiceForm, gds_helper
 
-from .forms import GovDateField, ServiceForm
 from .models import Case, Channel, ContactLevel, Language, RestrictionKind, Victim, VictimRestriction
 from .referrals import POSTCODE_PATTERN
 from .services import AddressInput

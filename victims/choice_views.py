@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from vcs_portal.core.audit import audit_record
+from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import AuditAction
 
 from . import choices, selectors
@@ -32,7 +33,6 @@ from .choice_forms import (
     RestrictionLiftForm,
     SafetyConcernForm,
 )
-from .forms import ServiceForm
 from .models import TRANSITIONS, Case, CaseStatus, VictimRestriction
 
 FORM_TEMPLATE = "victims/choices/form.html"

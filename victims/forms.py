@@ -6,11 +6,9 @@ puts each message beside the field it belongs to, as the GOV.UK error pattern as
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from crispy_forms.utils import TEMPLATE_PACK, render_field
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import (
     ConditionalQuestion,
     ConditionalRadios,
@@ -21,43 +19,12 @@ from crispy_forms_gds.layout import (
     Size,
 )
 from django import forms
-from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from offenders.models import EventKind, KeyDateKind, SecurityCategory
-from vcs_portal.core.forms import gds_helper
+from vcs_portal.core.forms import DATE_HINT, GovDateField, ServiceForm, gds_helper
 
 from .models import TRANSITIONS, Case, CaseStatus, ClosureReason, ContactLevel
-
-DATE_HINT = "For example, 27 3 2026"
-
-
-class GovDateField(DateInputField):
-    """A GOV.UK date input (day, month, year) whose messages name the date, as the pattern asks."""
-
-    def __init__(self, *, what: str, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", DATE_HINT)
-        super().__init__(**kwargs)
-        self.what = what
-
-    def clean(self, value: Any) -> date | None:
-        parts = [str(p).strip() if p is not None else "" for p in [*(value or []), "", "", ""][:3]]
-        if not any(parts):
-            if self.required:
-                raise ValidationError(f"Enter {self.what}", code="required")
-            return None
-        what = self.what[0].upper() + self.what[1:]
-        for part, name in zip(parts, ("day", "month", "year"), strict=True):
-            if not part:
-                raise ValidationError(f"{what} must include a {name}", code="incomplete")
-        if not all(p.isdigit() for p in parts):
-            raise ValidationError(f"{what} must be a real date", code="invalid")
-        if len(parts[2]) != 4:
-            raise ValidationError("Year must include 4 numbers", code="invalid")
-        try:
-            return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError as exc:
-            raise ValidationError(f"{what} must be a real date", code="invalid") from exc
 
 
 class Reveal(ConditionalQuestion):
@@ -86,23 +53,6 @@ class Reveal(ConditionalQuestion):
             }
         )
         return render_to_string(self.get_template_name(template_pack), context.flatten())
-
-
-class ServiceForm(forms.Form):
-    """A form that can show a service's ``ValidationError`` beside the fields it names."""
-
-    # Service error keys that belong to a differently named field on this form.
-    error_aliases: dict[str, str] = {}
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)
-            return
-        for key, errors in exc.error_dict.items():
-            name = self.error_aliases.get(key, key)
-            for error in errors:
-                self.add_error(name if name in self.fields else None, error)
 
 
 def _textarea(

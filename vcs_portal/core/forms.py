@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 GENERIC_SIGN_IN_ERROR = "Enter a correct email address and password"
+DATE_HINT = "For example, 27 3 2026"
 
 
 def gds_helper(*fields: Any, button: str = "Continue") -> FormHelper:
@@ -63,3 +67,48 @@ class SecurityCodeForm(forms.Form):
         if not re.fullmatch(r"\d{6}", code):
             raise forms.ValidationError("Enter the 6-digit security code")
         return code
+
+
+class GovDateField(DateInputField):
+    """A GOV.UK date input (day, month, year) whose messages name the date, as the pattern asks."""
+
+    def __init__(self, *, what: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", DATE_HINT)
+        super().__init__(**kwargs)
+        self.what = what
+
+    def clean(self, value: Any) -> date | None:
+        parts = [str(p).strip() if p is not None else "" for p in [*(value or []), "", "", ""][:3]]
+        if not any(parts):
+            if self.required:
+                raise ValidationError(f"Enter {self.what}", code="required")
+            return None
+        what = self.what[0].upper() + self.what[1:]
+        for part, name in zip(parts, ("day", "month", "year"), strict=True):
+            if not part:
+                raise ValidationError(f"{what} must include a {name}", code="incomplete")
+        if not all(p.isdigit() for p in parts):
+            raise ValidationError(f"{what} must be a real date", code="invalid")
+        if len(parts[2]) != 4:
+            raise ValidationError("Year must include 4 numbers", code="invalid")
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError as exc:
+            raise ValidationError(f"{what} must be a real date", code="invalid") from exc
+
+
+class ServiceForm(forms.Form):
+    """A form that can show a service's ``ValidationError`` beside the fields it names."""
+
+    # Service error keys that belong to a differently named field on this form.
+    error_aliases: dict[str, str] = {}
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            for message in exc.messages:
+                self.add_error(None, message)
+            return
+        for key, errors in exc.error_dict.items():
+            name = self.error_aliases.get(key, key)
+            for error in errors:
+                self.add_error(name if name in self.fields else None, error)

@@ -7,8 +7,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from vcs_portal.core.forms import gds_helper
-from victims.forms import ServiceForm
+from vcs_portal.core.forms import ServiceForm, gds_helper
 from victims.models import Case
 
 from .models import LetterKind, LetterStatus, SentVia
