@@ -95,6 +95,14 @@ def demo_cases_create(*, vlo: User) -> int:
                 offender_services.CountInput(offence=offence, offence_date=sentenced - timedelta(days=200))
             ],
         )
+        if demo.sentence_type == SentenceType.LIFE:
+            offender_services.key_date_record(
+                actor=vlo,
+                sentence=sentence,
+                kind=KeyDateKind.TARIFF,
+                on=sentenced + timedelta(days=365 * 16),
+                source="Minimum term set by the court",
+            )
         if demo.years and demo.years >= 2:
             offender_services.key_date_record(
                 actor=vlo,
