@@ -1,0 +1,1 @@
+"""Manager dashboards, performance measures and national-scale seeding and benchmarking."""
