@@ -8,7 +8,7 @@ WITH := $(PY) scripts/with_services.py --
 PORT ?= 8000
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test assets lint stop-services clean demo-code
+.PHONY: run test assets lint stop-services clean demo-code seed-national bench
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -41,6 +41,15 @@ test: $(VENV)/.dev assets
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## seed-national: fill an empty database with national-scale synthetic data (about 3 minutes)
+seed-national: $(VENV)/.runtime
+	$(WITH) $(PY) manage.py migrate --noinput
+	$(WITH) $(PY) manage.py seed_national --seed $(or $(SEED),1)
+
+## bench: speed figures, printed and never asserted (run make seed-national first)
+bench: $(VENV)/.runtime
+	DJANGO_DEBUG=false $(WITH) $(PY) manage.py bench
 
 stop-services:
 	$(PY) scripts/with_services.py --stop

@@ -13,6 +13,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("parole/", include("parole.urls")),
     path("letters/", include("vcs_portal.letters.urls")),
+    path("dashboards/", include("vcs_portal.dashboards.urls")),
 ]
 
 handler500 = "vcs_portal.core.views.server_error"

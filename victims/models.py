@@ -270,6 +270,29 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "first_contact_due"], name="case_team_status_due_idx"),
             models.Index(fields=["officer", "status", "first_contact_due"], name="case_officer_status_idx"),
+            # The caseload's default list: open cases of a team by first-contact due date.
+            models.Index(
+                fields=["team", "first_contact_due", "id"],
+                condition=~Q(status="closed"),
+                name="case_team_open_due_idx",
+            ),
+            # Dashboards aggregate a team's cases from the index alone.
+            models.Index(
+                fields=["team"],
+                include=[
+                    "id",
+                    "officer",
+                    "status",
+                    "statutory",
+                    "first_contact_due",
+                    "first_contact_on",
+                    "sentence",
+                    "referral_received_on",
+                    "status_changed_on",
+                    "closure_reason",
+                ],
+                name="case_team_dashboard_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -42,6 +42,10 @@ LISTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "contacts:my_tasks": lambda w: {},
     "letters:list": lambda w: {},
     "letters:bulk_print": lambda w: {},
+    "dashboards:team": lambda w: {},
+    "dashboards:region": lambda w: {},
+    "dashboards:performance": lambda w: {},
+    "dashboards:list": lambda w: {},
 }
 
 

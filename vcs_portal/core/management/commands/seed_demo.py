@@ -27,9 +27,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print sign-in details.")
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "national"],
+            default="demo",
+            help="national: also load national-scale synthetic data (seed_national) into an empty database.",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="Random seed for --scale national.")
 
     @transaction.atomic
-    def handle(self, *args: Any, quiet: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, quiet: bool = False, scale: str = "demo", seed: int = 1, **options: Any
+    ) -> None:
+        if scale == "national":
+            from django.core.management import call_command
+
+            call_command("seed_national", seed=seed)
+            if not settings.DEBUG:
+                return  # national data has no known passwords; the demo users need DEBUG
         if not settings.DEBUG:
             raise CommandError("seed_demo creates known passwords and only runs with DEBUG on.")
         region, _ = Region.objects.get_or_create(code="demo-nw", defaults={"name": "North West (demo)"})
