@@ -142,7 +142,7 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=50, help="Measured requests per page.")
         parser.add_argument("--no-sweep", action="store_true", help="Skip timing the eligibility sweep.")
         parser.add_argument("--no-letters", action="store_true", help="Skip bench_letters.")
-        parser.add_argument("--letters", type=int, default=100, help="Letters for bench_letters --count.")
+        parser.add_argument("--letters", type=int, default=1000, help="Letters for bench_letters --count.")
 
     def _users(self) -> tuple[User, User, User]:
         vlo = (
@@ -177,6 +177,7 @@ class Command(BaseCommand):
         vlo, manager, regional = self._users()
         results: list[PageResult] = []
         sweep_seconds: float | None = None
+        daily_seconds: float | None = None
         sweep_summary = ""
         try:
             with transaction.atomic():
@@ -213,10 +214,13 @@ class Command(BaseCommand):
                     results.append(_bench_page(name, _client(user), urls, requests))
                 if not options["no_sweep"]:
                     sweep_seconds, sweep_summary = self._sweep()
+                    daily_seconds = self._daily_jobs()
                 raise _Rollback
         except _Rollback:
             pass
         self._report(results, sweep_seconds, sweep_summary)
+        if daily_seconds is not None:
+            self.stdout.write(f"Full daily jobs (run_daily_jobs, one fresh day): {daily_seconds:.1f} s")
         if not options["no_letters"]:
             self._letters(options["letters"])
 
@@ -235,6 +239,13 @@ class Command(BaseCommand):
             f"{sweep.sentences_checked:,} sentences checked, {sweep.changed:,} changed, "
             f"{sweep.flagged_for_review:,} cases flagged"
         )
+
+    def _daily_jobs(self) -> float:
+        """Time every daily job (run_daily_jobs) for a day none of them has run."""
+        run_on = timezone.localdate() + timedelta(days=400)
+        started = time.perf_counter()
+        call_command("run_daily_jobs", as_of=run_on, stdout=io.StringIO())
+        return time.perf_counter() - started
 
     def _report(self, results: list[PageResult], sweep_seconds: float | None, sweep_summary: str) -> None:
         out = self.stdout.write
