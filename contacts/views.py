@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.forms import ServiceForm
-from vcs_portal.core.models import Role
+from vcs_portal.core.models import AuditAction, Role
 from victims.models import Case
 from victims.selectors import case_get_for_user
 
@@ -147,6 +148,7 @@ def case_contacts(request: HttpRequest, pk: int) -> HttpResponse:
         {"contact": c, "title": selectors.contact_title(c), "time": selectors.contact_time(c)}
         for c in selectors.case_contacts(case=case)
     ]
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, summary="all contacts")
     return render(request, "contacts/case_contacts.html", {"case": case, "contacts": contacts})
 
 
@@ -172,6 +174,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "is_manager": request.user.role == Role.MANAGER,
         "title": "Team tasks" if team_view else "My tasks",
     }
+    audit_list_view(
+        actor=request.user, what=context["title"], object_type="victims.Case", ids=[t.case_id for t in page]
+    )
     return render(request, "contacts/my_tasks.html", context)
 
 

@@ -31,7 +31,7 @@ from offenders.services import (
     sentence_amend_on_appeal,
     sentence_event_record,
 )
-from vcs_portal.core.audit import audit_record
+from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.models import AuditAction, Role
 
 from . import deadlines, selectors, services
@@ -120,6 +120,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "filtered": filter_form.is_filtered(),
         "caption": filter_form.caption(),
     }
+    audit_list_view(
+        actor=request.user, what="caseload", object_type="victims.Case", ids=[r["case"].pk for r in rows]
+    )
     return render(request, "victims/caseload.html", context)
 
 

@@ -128,3 +128,11 @@ def unusual_access_check(*, user: User) -> AccessAlert | None:
     )
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
     return alert
+
+
+def audit_list_view(*, actor: User, what: str, object_type: str, ids: list[int]) -> AuditEvent:
+    """Record that a list showing people's names was viewed, naming the rows (by key) on the page."""
+    listed = ",".join(str(pk) for pk in ids)
+    return audit_record(
+        actor=actor, action=AuditAction.VIEW, object_type=object_type, summary=f"{what}: {listed}"[:255]
+    )

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from vcs_portal.core.audit import audit_list_view
 from vcs_portal.core.models import User
 from victims.models import Case
 
@@ -200,4 +201,10 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         "back_url": reverse("dashboards:performance") if spec.needs_period else back,
     }
+    audit_list_view(
+        actor=request.user,
+        what=f"dashboard list {spec.key}",
+        object_type="victims.Case",
+        ids=[c.pk for c in page],
+    )
     return render(request, "dashboards/list.html", context)

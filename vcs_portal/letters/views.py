@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vcs_portal.core.audit import audit_record
+from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.models import AuditAction, Role
 from victims.selectors import case_get_for_user
 
@@ -56,6 +56,12 @@ def letter_list(request: HttpRequest) -> HttpResponse:
         if request.user.role == Role.MANAGER
         else 0,
     }
+    audit_list_view(
+        actor=request.user,
+        what="letters",
+        object_type="victims.Case",
+        ids=[letter.case_id for letter in page],
+    )
     return render(request, "letters/list.html", context)
 
 
