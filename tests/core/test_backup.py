@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -43,7 +44,8 @@ def _url_for(dbname: str) -> str:
     db = settings.DATABASES["default"]
     host = db.get("HOST") or "127.0.0.1"
     if host.startswith("/"):
-        return f"postgres://{db['USER']}@{host.replace('/', '%2F')}/{dbname}"
+        # A unix socket (the embedded server): the form django-environ reads as HOST=<dir>.
+        return f"postgres://{db['USER']}@/{quote(host, safe='')}/{dbname}"
     return f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{host}:{db.get('PORT') or 5432}/{dbname}"
 
 
