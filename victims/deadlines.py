@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import holidays
 from dateutil.relativedelta import relativedelta
@@ -50,11 +50,13 @@ class Deadline:
     rule: str
 
 
-@lru_cache(maxsize=32)
+@cache
 def bank_holidays(year: int) -> frozenset[date]:
     """England and Wales bank holidays in `year`, substitute days included.
 
-    Cached because working-day arithmetic asks for the same year on every step; a frozenset
+    Cached (one small set per year ever asked for, so unbounded) because working-day
+    arithmetic asks for the same year on every step, and a bounded cache thrashed on spans of
+    more than its size in years, rebuilding each year on every request; a frozenset
     so no caller can change the cached copy for everyone else.
     """
     return frozenset(holidays.UK(subdiv=WORKING_DAY_SUBDIVISION, years=year))
