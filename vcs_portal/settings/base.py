@@ -233,7 +233,10 @@ SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
+# The service is in English; Welsh letters have their own templates (vcs_portal/letters) and
+# no Django translation catalogue is used. Without the translation machinery every request
+# skips a per-thread language lookup on each URL reverse, date and number it renders.
+USE_I18N = False
 USE_TZ = True
 
 # --- Static and generated files ---------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from django import template
 from django.utils.html import format_html
@@ -42,7 +43,9 @@ ELIGIBILITY_COLOURS = {
 }
 
 
+@cache
 def _tag(text: str, colour: str) -> SafeString:
+    """A GOV.UK tag; the few distinct ones are built once (every list row shows one)."""
     return format_html('<strong class="govuk-tag{}">{}</strong>', f" {colour}" if colour else "", text)
 
 
@@ -53,9 +56,10 @@ def govuk_date(value: date | None) -> str:
 
 
 @register.simple_tag
+@cache
 def status_tag(status: str) -> SafeString:
     label = CaseStatus(status).label if status in CaseStatus.values else status
-    return _tag(label, STATUS_COLOURS.get(status, ""))
+    return _tag(str(label), STATUS_COLOURS.get(status, ""))
 
 
 @register.simple_tag
@@ -67,6 +71,7 @@ def deadline_tag(state: str) -> SafeString | str:
 
 
 @register.simple_tag
+@cache
 def eligibility_tag(outcome: str) -> SafeString:
     label = Eligibility(outcome).label if outcome in Eligibility.values else outcome
-    return _tag(label, ELIGIBILITY_COLOURS.get(outcome, ""))
+    return _tag(str(label), ELIGIBILITY_COLOURS.get(outcome, ""))
