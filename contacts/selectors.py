@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +124,44 @@ def case_referrals_out(*, case: Case) -> QuerySet[ReferralOut]:
     return ReferralOut.objects.filter(case=case).select_related("recorded_by")
 
 
+@dataclass(frozen=True)
+class CaseWork:
+    """A case's contact log, tasks and referrals out, as the case page shows them."""
+
+    contacts: list[Contact]  # newest first
+    open_tasks: list[Task]  # soonest first; on the same day, high priority first
+    done_tasks: list[Task]  # most recently completed first
+    referrals: list[ReferralOut]
+
+
+def case_work(*, case: Case) -> CaseWork:
+    """The case page's contact work in three queries, read once per case object.
+
+    The timeline and the contact card both show these rows; ``case_rows`` lets them share one read.
+    """
+    from victims.selectors import case_rows
+
+    def load() -> CaseWork:
+        tasks = list(
+            Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.DONE])
+            .select_related("owner", "completed_by")
+            .annotate(priority_rank=PRIORITY_RANK)
+        )
+        open_tasks = sorted(
+            (t for t in tasks if t.status == TaskStatus.OPEN), key=lambda t: (t.due_on, t.priority_rank, t.pk)
+        )
+        done = [t for t in tasks if t.status == TaskStatus.DONE and t.completed_at is not None]
+        done.sort(key=lambda t: t.completed_at, reverse=True)
+        return CaseWork(
+            contacts=list(case_contacts(case=case)),
+            open_tasks=open_tasks,
+            done_tasks=done,
+            referrals=list(case_referrals_out(case=case)),
+        )
+
+    return case_rows(case, "contact_work", load)
+
+
 def eligible_task_owners(*, case: Case) -> QuerySet[User]:
     """Who may hold a task on the case: active VLOs who can see it (its team)."""
     owners = User.objects.filter(
@@ -155,7 +194,8 @@ def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
     from victims.selectors import TimelineEntry
 
     entries: list[TimelineEntry] = []
-    for contact in case_contacts(case=case):
+    work = case_work(case=case)
+    for contact in work.contacts:
         on = timezone.localtime(contact.occurred_at).date()
         title = contact_title(contact)
         if contact.corrects_id:
@@ -176,12 +216,7 @@ def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
                 sort_key=(on, contact.recorded_at),
             )
         )
-    done = (
-        Task.objects.filter(case=case, status=TaskStatus.DONE, completed_at__isnull=False)
-        .select_related("completed_by")
-        .order_by("-completed_at")
-    )
-    for task in done:
+    for task in work.done_tasks:
         on = timezone.localtime(task.completed_at).date()
         entries.append(
             TimelineEntry(
@@ -193,7 +228,7 @@ def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
                 sort_key=(on, task.completed_at),
             )
         )
-    for referral in case_referrals_out(case=case):
+    for referral in work.referrals:
         name = f": {referral.service_name}" if referral.service_name else ""
         detail = f"Outcome: {referral.get_outcome_display()}"
         if referral.outcome_on:

@@ -270,19 +270,76 @@ class ParoleOverview:
     parole_applies: bool = True
 
 
+@dataclass(frozen=True)
+class CaseParoleRows:
+    """Every parole, statement, condition, meeting and tribunal row of a case, one query per kind."""
+
+    reviews: list[ParoleReview]  # newest referral first
+    statements: list[VictimPersonalStatement]
+    reconsiderations: list[ReconsiderationRequest]
+    conditions: list[LicenceConditionRequest]  # newest request first
+    meetings: list[MultiAgencyMeeting]  # newest first
+    tribunal_hearings: list[TribunalHearing]  # newest application first
+    hospital_referrals: list[HospitalManagersReferral]  # newest first
+
+
+def case_parole_rows(*, case: Case) -> CaseParoleRows:
+    """The case's parole rows, read once per case object: the timeline and the card share them."""
+    from victims.selectors import case_rows
+
+    def load() -> CaseParoleRows:
+        return CaseParoleRows(
+            reviews=list(
+                ParoleReview.objects.filter(sentence_id=case.sentence_id)
+                .select_related("sentence", "recorded_by")
+                .order_by("-referred_on", "-pk")
+            ),
+            statements=list(VictimPersonalStatement.objects.filter(case=case).select_related("recorded_by")),
+            reconsiderations=list(
+                ReconsiderationRequest.objects.filter(case=case).select_related("recorded_by")
+            ),
+            conditions=list(
+                LicenceConditionRequest.objects.filter(case=case)
+                .select_related("recorded_by")
+                .order_by("-requested_on", "-pk")
+            ),
+            meetings=list(
+                MultiAgencyMeeting.objects.filter(case=case)
+                .select_related("recorded_by")
+                .order_by("-held_on", "-pk")
+            ),
+            tribunal_hearings=list(
+                TribunalHearing.objects.filter(case=case)
+                .select_related("recorded_by")
+                .order_by("-applied_on", "-pk")
+            ),
+            hospital_referrals=list(
+                HospitalManagersReferral.objects.filter(case=case)
+                .select_related("recorded_by")
+                .order_by("-referred_on", "-pk")
+            ),
+        )
+
+    return case_rows(case, "parole", load)
+
+
+def imposed_share_of(conditions: list[LicenceConditionRequest]) -> ImposedShare:
+    """``conditions_imposed_share`` for rows already read."""
+    return ImposedShare(
+        imposed=sum(1 for c in conditions if c.outcome == ConditionOutcome.IMPOSED),
+        decided=sum(
+            1 for c in conditions if c.outcome in (ConditionOutcome.IMPOSED, ConditionOutcome.NOT_IMPOSED)
+        ),
+    )
+
+
 def case_parole_overview(*, case: Case, today: date) -> ParoleOverview:
     """The case's parole reviews (current first), VPS, conditions, meetings and tribunal work."""
-    from victims.models import Case as CaseModel
-
-    reviews = list(
-        ParoleReview.objects.filter(sentence_id=case.sentence_id)
-        .select_related("sentence")
-        .order_by("-referred_on", "-pk")
-    )
-    statements = {s.review_id: s for s in VictimPersonalStatement.objects.filter(case=case)}
-    requests = {r.review_id: r for r in ReconsiderationRequest.objects.filter(case=case)}
+    rows_of_case = case_parole_rows(case=case)
+    statements = {s.review_id: s for s in rows_of_case.statements}
+    requests = {r.review_id: r for r in rows_of_case.reconsiderations}
     rows = []
-    for review in reviews:
+    for review in rows_of_case.reviews:
         status = reconsideration_status(review=review, on=today)
         rows.append(
             ReviewRow(
@@ -300,20 +357,16 @@ def case_parole_overview(*, case: Case, today: date) -> ParoleOverview:
         case=case,
         current=current,
         earlier=[r for r in rows if r is not current],
-        conditions=list(LicenceConditionRequest.objects.filter(case=case).order_by("-requested_on", "-pk")),
-        share=conditions_imposed_share(cases_qs=CaseModel.objects.filter(pk=case.pk)),
-        meetings=list(MultiAgencyMeeting.objects.filter(case=case).order_by("-held_on", "-pk")),
+        conditions=rows_of_case.conditions,
+        share=imposed_share_of(rows_of_case.conditions),
+        meetings=rows_of_case.meetings,
         route=route,
         parole_applies=case.sentence.sentence_type not in NO_PAROLE_TYPES,
     )
     if route == ROUTE_TRIBUNAL:
-        overview.tribunal_hearings = list(
-            TribunalHearing.objects.filter(case=case).order_by("-applied_on", "-pk")
-        )
+        overview.tribunal_hearings = rows_of_case.tribunal_hearings
     elif route == ROUTE_HOSPITAL_MANAGERS:
-        overview.hospital_referrals = list(
-            HospitalManagersReferral.objects.filter(case=case).order_by("-referred_on", "-pk")
-        )
+        overview.hospital_referrals = rows_of_case.hospital_referrals
     return overview
 
 
@@ -332,11 +385,12 @@ def _short(text: str, limit: int = 200) -> str:
 def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
     """Parole, VPS, licence-condition, meeting and tribunal milestones for the case timeline.
 
-    Called by ``victims.selectors.case_timeline``; one query per kind of row, however many rows.
+    Called by ``victims.selectors.case_timeline``; the rows are ``case_parole_rows``, shared with the card.
     """
     entries: list[TimelineEntry] = []
     eligible = case.sentence.sentence_type in RECONSIDERATION_ELIGIBLE_TYPES
-    for review in ParoleReview.objects.filter(sentence_id=case.sentence_id).select_related("recorded_by"):
+    rows = case_parole_rows(case=case)
+    for review in rows.reviews:
         by, at = review.recorded_by, review.recorded_at
         entries.append(
             _entry(
@@ -376,7 +430,7 @@ def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
             entries.append(
                 _entry(review.summary_received_on, "Decision summary received", "", by, "parole", at)
             )
-    for s in VictimPersonalStatement.objects.filter(case=case).select_related("recorded_by"):
+    for s in rows.statements:
         by, at = s.recorded_by, s.recorded_at
         entries.append(_entry(s.invited_on, "VPS invited", "", by, "vps", at))
         if s.disclosure_explained_on:
@@ -399,7 +453,7 @@ def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
             entries.append(
                 _entry(s.non_disclosure_applied_on, "VPS: non-disclosure application made", "", by, "vps", at)
             )
-    for r in ReconsiderationRequest.objects.filter(case=case).select_related("recorded_by"):
+    for r in rows.reconsiderations:
         entries.append(
             _entry(
                 r.requested_on,
@@ -410,7 +464,7 @@ def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
                 r.recorded_at,
             )
         )
-    for c in LicenceConditionRequest.objects.filter(case=case).select_related("recorded_by"):
+    for c in rows.conditions:
         by, at, label = c.recorded_by, c.recorded_at, c.get_kind_display()
         entries.append(
             _entry(
@@ -444,10 +498,10 @@ def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
                     at,
                 )
             )
-    for m in MultiAgencyMeeting.objects.filter(case=case).select_related("recorded_by"):
+    for m in rows.meetings:
         title = m.get_kind_display() + (f", {m.get_level_display().lower()}" if m.level else "")
         entries.append(_entry(m.held_on, title, _short(m.outcome), m.recorded_by, "meeting", m.recorded_at))
-    for t in TribunalHearing.objects.filter(case=case).select_related("recorded_by"):
+    for t in rows.tribunal_hearings:
         by, at = t.recorded_by, t.recorded_at
         entries.append(
             _entry(t.applied_on, "Tribunal application", t.get_tribunal_display(), by, "tribunal", at)
@@ -471,7 +525,7 @@ def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
                     t.decision_on, f"Tribunal decision: {t.get_decision_display()}", "", by, "tribunal", at
                 )
             )
-    for h in HospitalManagersReferral.objects.filter(case=case).select_related("recorded_by"):
+    for h in rows.hospital_referrals:
         entries.append(
             _entry(
                 h.referred_on,

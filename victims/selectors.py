@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -12,6 +13,22 @@ from offenders.models import KeyDate, SentenceEvent
 from vcs_portal.core.scope import get_visible_or_404
 
 from .models import Address, Case, CaseStatusChange, VictimChoice
+
+CASELOAD_COLUMNS = (
+    "reference",
+    "status",
+    "statutory",
+    "needs_review",
+    "first_contact_due",
+    "first_contact_on",
+    "victim__first_name",
+    "victim__last_name",
+    "offender__first_name",
+    "offender__last_name",
+    "officer__first_name",
+    "officer__last_name",
+    "officer__email",
+)
 
 
 def caseload(
@@ -23,8 +40,13 @@ def caseload(
     today: date,
     mine_only: bool = False,
 ) -> QuerySet[Case]:
-    """The cases a user may see, filtered for the caseload page."""
-    cases = Case.objects.visible_to(user).select_related("victim", "offender", "officer")
+    """The cases a user may see, filtered for the caseload page.
+
+    Only the columns the list shows: no victim contact details are read (or decrypted) for a list.
+    """
+    cases = (
+        Case.objects.visible_to(user).select_related("victim", "offender", "officer").only(*CASELOAD_COLUMNS)
+    )
     if mine_only:
         cases = cases.filter(officer=user)
     if status == "open":
@@ -50,6 +72,43 @@ def caseload(
             | Q(offender__first_name__istartswith=term)
         )
     return cases
+
+
+T = TypeVar("T")
+
+
+def case_rows(case: Case, key: str, load: Callable[[], T]) -> T:
+    """Rows about ``case`` read once per Case object, under ``key``.
+
+    The case page shows the same rows in more than one place (the timeline and the cards beside
+    it); every reader asks through here, so each kind of row costs one query per page however
+    many places show it. Only reads use it: a service that changes rows fetches afresh.
+    """
+    loaded = case.__dict__.setdefault("_case_rows", {})
+    if key not in loaded:
+        loaded[key] = load()
+    return loaded[key]
+
+
+def case_key_dates(*, case: Case) -> list[KeyDate]:
+    """Every key date recorded on the case's sentence, each kind newest first (read once per case)."""
+    return case_rows(
+        case,
+        "key_dates",
+        lambda: list(
+            KeyDate.objects.filter(sentence_id=case.sentence_id)
+            .select_related("recorded_by")
+            .order_by("kind", "-recorded_at", "-pk")
+        ),
+    )
+
+
+def latest_key_dates(key_dates: list[KeyDate]) -> list[KeyDate]:
+    """The newest recorded date of each kind, soonest first, from rows ordered as above."""
+    latest: dict[str, KeyDate] = {}
+    for key_date in key_dates:
+        latest.setdefault(key_date.kind, key_date)
+    return sorted(latest.values(), key=lambda k: k.date)
 
 
 def case_get_for_user(*, user: Any, pk: int) -> Case:
@@ -104,7 +163,7 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
                 sort_key=(event.occurred_on, event.recorded_at),
             )
         )
-    for key_date in KeyDate.objects.filter(sentence_id=case.sentence_id).select_related("recorded_by"):
+    for key_date in case_key_dates(case=case):
         recorded_on = key_date.recorded_at.date()
         entries.append(
             TimelineEntry(
@@ -154,8 +213,7 @@ def _timeline_extensions(case: Case) -> list[TimelineEntry]:
 
 
 def current_key_dates(*, sentence_id: int) -> list[KeyDate]:
-    """The newest recorded date of each kind, with the older ones as history."""
-    latest: dict[str, KeyDate] = {}
-    for key_date in KeyDate.objects.filter(sentence_id=sentence_id).order_by("kind", "-recorded_at", "-pk"):
-        latest.setdefault(key_date.kind, key_date)
-    return sorted(latest.values(), key=lambda k: k.date)
+    """The newest recorded date of each kind, soonest first."""
+    return latest_key_dates(
+        list(KeyDate.objects.filter(sentence_id=sentence_id).order_by("kind", "-recorded_at", "-pk"))
+    )

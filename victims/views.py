@@ -185,14 +185,13 @@ def eligibility_for(case: Case) -> EligibilityView:
 
 def key_date_rows(case: Case) -> list[dict[str, Any]]:
     """The current date of each kind, with the values it replaced, newest first."""
-    current = selectors.current_key_dates(sentence_id=case.sentence_id)
+    every = selectors.case_key_dates(case=case)
+    current = selectors.latest_key_dates(every)
+    shown = {k.pk for k in current}
     older: dict[str, list[KeyDate]] = {}
-    for key_date in (
-        KeyDate.objects.filter(sentence_id=case.sentence_id)
-        .exclude(pk__in=[k.pk for k in current])
-        .order_by("kind", "-recorded_at", "-pk")
-    ):
-        older.setdefault(key_date.kind, []).append(key_date)
+    for key_date in every:
+        if key_date.pk not in shown:
+            older.setdefault(key_date.kind, []).append(key_date)
     return [{"current": k, "history": older.get(k.kind, [])} for k in current]
 
 

@@ -34,11 +34,12 @@ def priority_tag(priority: str) -> SafeString:
 
 @register.inclusion_tag("contacts/_case_panel.html", takes_context=True)
 def contacts_case_panel(context: template.Context, case: Any) -> dict[str, Any]:
-    """Buttons, open tasks, recent contacts and referrals out for the case page, in three queries."""
+    """Buttons, open tasks, recent contacts and referrals out for the case page (``case_work``)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     is_manager = getattr(user, "role", None) == Role.MANAGER
     today = timezone.localdate()
+    work = selectors.case_work(case=case)
     tasks = [
         {
             "task": task,
@@ -46,9 +47,9 @@ def contacts_case_panel(context: template.Context, case: Any) -> dict[str, Any]:
             # The case page is already scoped: a manager who sees it manages the case's team.
             "can_act": is_manager or task.owner_id == getattr(user, "pk", None),
         }
-        for task in selectors.case_tasks(case=case)
+        for task in work.open_tasks
     ]
-    recent = list(selectors.case_contacts(case=case)[: PANEL_CONTACTS + 1])
+    recent = work.contacts[: PANEL_CONTACTS + 1]
     contacts = [
         {
             "contact": contact,
@@ -65,5 +66,5 @@ def contacts_case_panel(context: template.Context, case: Any) -> dict[str, Any]:
         "tasks": tasks,
         "contacts": contacts,
         "more_contacts": len(recent) > PANEL_CONTACTS,
-        "referrals": list(selectors.case_referrals_out(case=case)),
+        "referrals": work.referrals,
     }

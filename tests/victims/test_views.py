@@ -311,6 +311,16 @@ def test_caseload_query_count_does_not_grow_with_rows(vlo_client, make_case, dja
     assert page_text(response).count('<tr class="govuk-table__row">') == 21
 
 
+def test_caseload_reads_no_victim_contact_details(vlo_client, case):
+    """A list shows names only: victims' phone, email and safe times are not even read."""
+    with CaptureQueriesContext(connection) as queries:
+        response = caseload(vlo_client)
+    assert case.victim.full_name in page_text(response)
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    for column in ("phone", "email", "safe_times_to_call", "accessibility_needs"):
+        assert f'"victims_victim"."{column}"' not in sql
+
+
 # --- case page ----------------------------------------------------------------
 
 
@@ -452,6 +462,35 @@ def test_case_page_query_count_does_not_grow_with_events(vlo_client, vlo, case, 
     with django_assert_num_queries(len(one_event)):
         response = case_page(vlo_client, case)
     assert page_text(response).count('class="moj-timeline__item"') == 5
+
+
+def test_case_page_reads_each_kind_of_row_once(vlo_client, case):
+    """The timeline and the cards beside it share their rows: no table is read twice per page."""
+    import re
+    from collections import Counter
+
+    case_page(vlo_client, case)  # Warm up: the first request of a session does one-off work.
+    with CaptureQueriesContext(connection) as queries:
+        case_page(vlo_client, case)
+    tables = Counter(
+        match.group(1)
+        for q in queries.captured_queries
+        if q["sql"].lstrip().startswith("SELECT")
+        for match in [re.search(r'\bFROM "(\w+)"', q["sql"])]
+        if match
+    )
+    shared = [
+        "offenders_keydate",
+        "contacts_contact",
+        "contacts_task",
+        "contacts_referralout",
+        "parole_parolereview",
+        "parole_victimpersonalstatement",
+        "parole_licenceconditionrequest",
+        "parole_multiagencymeeting",
+        "victims_victimrestriction",
+    ]
+    assert {table: tables[table] for table in shared} == dict.fromkeys(shared, 1)
 
 
 # --- change status ------------------------------------------------------------

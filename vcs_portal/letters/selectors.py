@@ -78,6 +78,7 @@ def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     letters = (
         Letter.objects.without_pdf()
+        .defer("body_html", "free_text")  # the timeline shows the subject, never the letter
         .filter(case=case)
         .select_related("created_by", "approved_by", "sent_by", "cancelled_by")
     )

@@ -14,23 +14,22 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 
 from victims.models import TRANSITIONS, Case, CaseStatus, VictimRestriction
+from victims.selectors import case_rows
 
 register = template.Library()
-
-_CACHE = "_choice_tags_restrictions"
 
 
 def _restrictions(case: Case) -> list[VictimRestriction]:
     """All the victim's restrictions, active and lifted, read once per case object."""
-    cached = getattr(case, _CACHE, None)
-    if cached is None:
-        cached = list(
+    return case_rows(
+        case,
+        "restrictions",
+        lambda: list(
             VictimRestriction.objects.filter(victim_id=case.victim_id)
             .select_related("added_by", "lifted_by")
             .order_by("kind", "-added_at", "-pk")
-        )
-        setattr(case, _CACHE, cached)
-    return cached
+        ),
+    )
 
 
 def _licence_condition_url(case: Case) -> str:
