@@ -167,6 +167,41 @@ def test_another_date_that_contains_the_release_day_does_not_block_approval(make
     assert services.letter_approve(actor=vlo, letter=letter).status == LetterStatus.APPROVED
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "We spoke on 18 December 2026.",
+        "Please reply by 18 December, 2026.",
+        "Ar 18 Rhagfyr 2028 buom yn siarad.",
+    ],
+)
+def test_the_same_day_and_month_in_another_year_does_not_block_approval(make_case, vlo, written):
+    """An offer's reply-by date (today plus 28 days) may fall on the release's day and month."""
+    from offenders.models import KeyDateKind
+
+    case = make_case(key_dates=False)
+    KeyDate.objects.create(
+        sentence=case.sentence, kind=KeyDateKind.CRD, date=dt.date(2027, 12, 18), source="x", recorded_by=vlo
+    )
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RELEASE, period_key="x")
+    services.letter_update_free_text(actor=vlo, letter=letter, free_text=written)
+    assert services.letter_approve(actor=vlo, letter=letter).status == LetterStatus.APPROVED
+
+
+@pytest.mark.parametrize("written", ["on 18 December 2027.", "on 18 December.", "on December 18, 2027."])
+def test_the_release_day_and_month_alone_or_with_its_year_blocks_approval(make_case, vlo, written):
+    from offenders.models import KeyDateKind
+
+    case = make_case(key_dates=False)
+    KeyDate.objects.create(
+        sentence=case.sentence, kind=KeyDateKind.CRD, date=dt.date(2027, 12, 18), source="x", recorded_by=vlo
+    )
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RELEASE, period_key="x")
+    services.letter_update_free_text(actor=vlo, letter=letter, free_text=f"He leaves {written}")
+    with pytest.raises(ValidationError, match="exact release date"):
+        services.letter_approve(actor=vlo, letter=letter)
+
+
 def test_a_posted_letter_needs_a_safe_address(make_case, vlo):
     case = make_case(address=False)
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")

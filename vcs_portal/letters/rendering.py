@@ -538,9 +538,11 @@ def letters_merged_pdf(letters: Iterable[Letter], *, on: date) -> tuple[bytes, i
 def exact_date_patterns(day: date) -> list[re.Pattern[str]]:
     """Ways a letter could give ``day`` exactly, in English or Welsh ("14 March", "14/03/2027", ...).
 
-    Digits must not run on either side, so "18 December" does not match a date on the 8th.
+    Digits must not run on either side, so "18 December" does not match a date on the 8th. A day
+    and month followed by another year is another date ("reply by 18 December 2026" when the
+    release is on 18 December 2027), so it does not match either; on its own it still does.
     """
-    spellings = {
+    numeric = {
         day.isoformat(),
         f"{day:%d/%m/%Y}",
         f"{day.day}/{day.month}/{day.year}",
@@ -550,15 +552,19 @@ def exact_date_patterns(day: date) -> list[re.Pattern[str]]:
         f"{day:%d/%m/%y}",
     }
     suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    worded: set[str] = set()
     for names in MONTHS.values():
         month = names[day.month - 1]
-        spellings |= {
+        worded |= {
             f"{day.day} {month}",
             f"{day:%d} {month}",
             f"{month} {day.day}",
             f"{day.day}{suffix} {month}",
         }
-    return [re.compile(rf"(?<![0-9]){re.escape(s)}(?![0-9])", re.IGNORECASE) for s in spellings]
+    another_year = rf"(?!,?\s+(?!{day.year}(?![0-9]))[0-9]{{4}}(?![0-9]))"
+    return [re.compile(rf"(?<![0-9]){re.escape(s)}(?![0-9])", re.IGNORECASE) for s in numeric] + [
+        re.compile(rf"(?<![0-9]){re.escape(s)}(?![0-9]){another_year}", re.IGNORECASE) for s in worded
+    ]
 
 
 def approval_problems(
