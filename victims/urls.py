@@ -9,6 +9,7 @@ app_name = "victims"
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/history/", views.case_history, name="case_history"),
     path("cases/<int:pk>/status/", views.case_status, name="case_status"),
     path("cases/<int:pk>/events/new/", views.event_new, name="event_new"),
     path("cases/<int:pk>/key-dates/new/", views.key_date_new, name="key_date_new"),

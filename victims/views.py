@@ -47,6 +47,10 @@ from .forms import (
 from .models import TRANSITIONS, Case, CaseStatus
 
 PAGE_SIZE = 25
+# The case page shows the newest timeline entries; the rest are on the case history page, so the
+# page stays quick to render and to read however long the case has run.
+TIMELINE_ON_CASE_PAGE = 20
+HISTORY_PAGE_SIZE = 50
 
 # Sort keys the caseload accepts (anything else falls back to the default), with their columns.
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -220,6 +224,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     addresses = list(case.victim.addresses.all())
     eligibility = eligibility_for(case)
+    timeline = selectors.case_timeline(case=case)
     context = {
         "case": case,
         "victim": case.victim,
@@ -234,7 +239,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "key_dates": key_date_rows(case),
         "eligibility": eligibility,
         "next_actions": next_actions(case, today),
-        "timeline": selectors.case_timeline(case=case),
+        "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
+        "timeline_total": len(timeline),
+        "timeline_more": len(timeline) > TIMELINE_ON_CASE_PAGE,
         "can_change_status": bool(TRANSITIONS.get(case.status)),
         # A manager may approve an offer the statutory rules do not require (DOMAIN.md section 2).
         "can_approve": request.user.role == Role.MANAGER
@@ -242,6 +249,21 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and (not case.statutory or eligibility.outcome != Eligibility.STATUTORY),
     }
     return render(request, "victims/case_detail.html", context)
+
+
+@login_required
+@require_GET
+def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's whole timeline, newest first, a page at a time."""
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, summary="case history")
+    page = Paginator(selectors.case_timeline(case=case), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "case": case,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+    }
+    return render(request, "victims/case_history.html", context)
 
 
 def _form_page(

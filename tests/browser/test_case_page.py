@@ -79,3 +79,31 @@ def test_a_release_before_the_sentence_is_shown_beside_the_date(browser_sign_in,
     summary.get_by_role("link").click()
     expect(page.get_by_label("Day")).to_be_focused()
     assert_accessible(page)
+
+
+def test_a_long_history_opens_from_the_case_page_a_page_at_a_time(browser_sign_in, vlo, case, live_server):
+    from offenders.models import EventKind, SentenceEvent
+
+    SentenceEvent.objects.bulk_create(
+        SentenceEvent(
+            sentence=case.sentence,
+            kind=EventKind.TRANSFER,
+            occurred_on=dt.date(2019, 1, 1) + dt.timedelta(days=i),
+            detail=f"Move {i + 1}",
+            recorded_by=vlo,
+        )
+        for i in range(60)
+    )
+    page = browser_sign_in(vlo, TOTPDeviceFactory(user=vlo))
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    expect(page.locator(".moj-timeline__item")).to_have_count(20)
+    page.get_by_role("link", name="See the full history").click()
+
+    expect(page.get_by_role("heading", name="Case history", level=1)).to_be_visible()
+    expect(page.locator(".moj-timeline__item")).to_have_count(50)
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Pagination").get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"\?page=2$"))
+    expect(page.get_by_text("Move 1", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Back to case VCS-2026-000042").click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))

@@ -56,6 +56,7 @@ def case_kw(w: dict[str, Any]) -> dict[str, Any]:
 # Pages about one object in region A: an outsider must get 404, audited as refused.
 OBJECTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "victims:case_detail": case_kw,
+    "victims:case_history": case_kw,
     "victims:case_status": case_kw,
     "victims:event_new": case_kw,
     "victims:key_date_new": case_kw,

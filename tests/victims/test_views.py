@@ -25,6 +25,7 @@ from tests.offenders.factories import SentenceOffenceFactory
 from tests.victims.factories import AddressFactory, CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.models import Case, CaseStatus, CaseStatusChange, ClosureReason, ContactLevel
+from victims.selectors import case_timeline
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -462,6 +463,58 @@ def test_case_page_query_count_does_not_grow_with_events(vlo_client, vlo, case, 
     with django_assert_num_queries(len(one_event)):
         response = case_page(vlo_client, case)
     assert page_text(response).count('class="moj-timeline__item"') == 5
+
+
+def add_events(case, by, n):
+    SentenceEvent.objects.bulk_create(
+        SentenceEvent(
+            sentence=case.sentence,
+            kind=EventKind.TRANSFER,
+            occurred_on=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+            detail=f"Move {i + 1}",
+            recorded_by=by,
+        )
+        for i in range(n)
+    )
+
+
+def test_case_page_shows_the_newest_timeline_entries_and_links_to_the_whole_history(vlo_client, vlo, case):
+    add_events(case, vlo, 30)
+    text = page_text(case_page(vlo_client, case))
+    entries = text.count('class="moj-timeline__item"')
+    assert entries == 20
+    assert "Move 30" in text and "Move 1<" not in text  # newest first
+    total = len(case_timeline(case=case))
+    assert f"Showing the latest 20 of {total} entries." in text
+    assert reverse("victims:case_history", args=[case.pk]) in text
+
+
+def test_case_page_with_a_short_history_has_no_history_link(vlo_client, case):
+    text = page_text(case_page(vlo_client, case))
+    assert reverse("victims:case_history", args=[case.pk]) not in text
+
+
+def test_case_history_lists_every_entry_a_page_at_a_time_and_is_audited(vlo_client, vlo, case):
+    add_events(case, vlo, 60)
+    total = len(case_timeline(case=case))
+    url = reverse("victims:case_history", args=[case.pk])
+    first = page_text(vlo_client.get(url))
+    second = page_text(vlo_client.get(url, {"page": 2}))
+    assert first.count('class="moj-timeline__item"') == 50
+    assert second.count('class="moj-timeline__item"') == total - 50
+    assert "Move 60" in first and "Move 1\n" not in first
+    assert re.search(r"Move 1\b", second)
+    assert f"entries 51 to {total} of {total}" in second
+    assert (
+        AuditEvent.objects.filter(
+            actor=vlo, action=AuditAction.VIEW, object_id=str(case.pk), summary="case history"
+        ).count()
+        == 2
+    )
+
+
+def test_case_history_of_a_case_outside_scope_is_a_404(outsider_client, case):
+    assert outsider_client.get(reverse("victims:case_history", args=[case.pk])).status_code == 404
 
 
 def test_case_page_reads_each_kind_of_row_once(vlo_client, case):
