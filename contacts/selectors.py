@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from vcs_portal.core.models import Role, User
@@ -126,16 +127,16 @@ def case_referrals_out(*, case: Case) -> QuerySet[ReferralOut]:
 
 @dataclass(frozen=True)
 class CaseWork:
-    """A case's contact log, tasks and referrals out, as the case page shows them."""
+    """A case's tasks and referrals out, as the case page shows them (its contacts are read apart,
+    newest first and only as many as are shown: a case may log hundreds)."""
 
-    contacts: list[Contact]  # newest first
     open_tasks: list[Task]  # soonest first; on the same day, high priority first
     done_tasks: list[Task]  # most recently completed first
     referrals: list[ReferralOut]
 
 
 def case_work(*, case: Case) -> CaseWork:
-    """The case page's contact work in three queries, read once per case object.
+    """The case page's tasks and referrals out in two queries, read once per case object.
 
     The timeline and the contact card both show these rows; ``case_rows`` lets them share one read.
     """
@@ -153,7 +154,6 @@ def case_work(*, case: Case) -> CaseWork:
         done = [t for t in tasks if t.status == TaskStatus.DONE and t.completed_at is not None]
         done.sort(key=lambda t: t.completed_at, reverse=True)
         return CaseWork(
-            contacts=list(case_contacts(case=case)),
             open_tasks=open_tasks,
             done_tasks=done,
             referrals=list(case_referrals_out(case=case)),
@@ -189,13 +189,30 @@ def _name(user: User | None) -> str:
     return str(user) if user is not None else "the system"
 
 
-def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
-    """Contacts, completed tasks and referrals out, for the case timeline (three queries)."""
+def timeline_contacts(*, case: Case, newest: int | None = None) -> QuerySet[Contact]:
+    """The case's contacts in timeline order (day, then when recorded), newest first.
+
+    With ``newest``, only that many: exactly the contacts that can be among the newest entries of
+    the timeline, since it sorts contacts by the same key.
+    """
+    contacts = (
+        Contact.objects.filter(case=case)
+        .select_related("author", "corrects")
+        .order_by(TruncDate("occurred_at").desc(), "-recorded_at", "-pk")
+    )
+    return contacts[:newest] if newest is not None else contacts
+
+
+def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:
+    """Contacts, completed tasks and referrals out, for the case timeline (three queries).
+
+    ``newest`` asks for at least the newest that many entries rather than all of them.
+    """
     from victims.selectors import TimelineEntry
 
     entries: list[TimelineEntry] = []
     work = case_work(case=case)
-    for contact in work.contacts:
+    for contact in timeline_contacts(case=case, newest=newest):
         on = timezone.localtime(contact.occurred_at).date()
         title = contact_title(contact)
         if contact.corrects_id:

@@ -382,8 +382,10 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
+def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:
     """Parole, VPS, licence-condition, meeting and tribunal milestones for the case timeline.
+
+    All of them whatever ``newest`` asks: a case has a handful, and the case card reads them anyway.
 
     Called by ``victims.selectors.case_timeline``; the rows are ``case_parole_rows``, shared with the card.
     """

@@ -133,8 +133,12 @@ class TimelineEntry:
     sort_key: tuple
 
 
-def case_timeline(*, case: Case) -> list[TimelineEntry]:
-    """Everything that happened on the case and its sentence, newest first."""
+def case_timeline(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:
+    """Everything that happened on the case and its sentence, newest first.
+
+    With ``newest``, a source with many rows (the contact log) reads only its newest that many,
+    so the first ``newest`` entries are right and the list may be cut after them.
+    """
     entries: list[TimelineEntry] = []
     for change in CaseStatusChange.objects.filter(case=case).select_related("recorded_by"):
         title = (
@@ -187,7 +191,7 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
                 sort_key=(choice.received_on, choice.recorded_at),
             )
         )
-    for extra in _timeline_extensions(case):
+    for extra in _timeline_extensions(case, newest):
         entries.append(extra)
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
@@ -196,8 +200,8 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
 TIMELINE_SOURCES = ("contacts.selectors", "parole.selectors", "vcs_portal.letters.selectors")
 
 
-def _timeline_extensions(case: Case) -> list[TimelineEntry]:
-    """Entries contributed by other apps: each may offer ``case_timeline_entries(case=...)``."""
+def _timeline_extensions(case: Case, newest: int | None) -> list[TimelineEntry]:
+    """Entries contributed by other apps: each may offer ``case_timeline_entries(case=, newest=)``."""
     from importlib import import_module
 
     extensions: list[TimelineEntry] = []
@@ -208,7 +212,7 @@ def _timeline_extensions(case: Case) -> list[TimelineEntry]:
             continue
         entries = getattr(source, "case_timeline_entries", None)
         if entries is not None:
-            extensions.extend(entries(case=case))
+            extensions.extend(entries(case=case, newest=newest))
     return extensions
 
 

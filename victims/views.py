@@ -224,7 +224,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     addresses = list(case.victim.addresses.all())
     eligibility = eligibility_for(case)
-    timeline = selectors.case_timeline(case=case)
+    # One more than shown, so the page knows whether there is more history to link to.
+    timeline = selectors.case_timeline(case=case, newest=TIMELINE_ON_CASE_PAGE + 1)
     context = {
         "case": case,
         "victim": case.victim,
@@ -240,7 +241,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "eligibility": eligibility,
         "next_actions": next_actions(case, today),
         "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
-        "timeline_total": len(timeline),
         "timeline_more": len(timeline) > TIMELINE_ON_CASE_PAGE,
         "can_change_status": bool(TRANSITIONS.get(case.status)),
         # A manager may approve an offer the statutory rules do not require (DOMAIN.md section 2).

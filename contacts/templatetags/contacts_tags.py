@@ -49,7 +49,7 @@ def contacts_case_panel(context: template.Context, case: Any) -> dict[str, Any]:
         }
         for task in work.open_tasks
     ]
-    recent = work.contacts[: PANEL_CONTACTS + 1]
+    recent = list(selectors.case_contacts(case=case)[: PANEL_CONTACTS + 1])
     contacts = [
         {
             "contact": contact,

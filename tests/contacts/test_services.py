@@ -666,3 +666,34 @@ def test_timeline_shows_referrals_out(vlo, case):
 def test_the_case_timeline_includes_contact_work(vlo, case):
     ContactFactory(case=case)
     assert any(e.kind == "contact" for e in case_timeline(case=case))
+
+
+def test_the_newest_timeline_entries_are_the_same_when_only_the_newest_contacts_are_read(vlo, case):
+    """Contacts are read by the timeline's own order (day, then when recorded), so cutting the read
+    at ``newest`` keeps exactly the entries the full timeline starts with, same-day ones included."""
+    base = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0) - dt.timedelta(days=40)
+    for i in range(30):
+        # Three a day; on each day the earliest call was recorded last.
+        day, slot = divmod(i, 3)
+        ContactFactory(
+            case=case,
+            occurred_at=base + dt.timedelta(days=day, hours=2 - slot),
+            recorded_at=base + dt.timedelta(days=day, hours=3 + slot),
+            summary=f"Call {i}",
+        )
+    full = case_timeline(case=case)
+    cut = case_timeline(case=case, newest=8)
+    assert [(e.title, e.detail) for e in cut[:8]] == [(e.title, e.detail) for e in full[:8]]
+    assert sum(e.kind == "contact" for e in cut) == 8
+
+
+def test_the_case_timeline_reads_only_as_many_contacts_as_it_shows(vlo, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ContactFactory.create_batch(30, case=case)
+    with CaptureQueriesContext(connection) as queries:
+        entries = case_timeline(case=case, newest=5)
+    contact_reads = [q["sql"] for q in queries.captured_queries if 'FROM "contacts_contact"' in q["sql"]]
+    assert len(contact_reads) == 1 and "LIMIT 5" in contact_reads[0]
+    assert sum(e.kind == "contact" for e in entries) == 5

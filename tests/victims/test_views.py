@@ -484,8 +484,7 @@ def test_case_page_shows_the_newest_timeline_entries_and_links_to_the_whole_hist
     entries = text.count('class="moj-timeline__item"')
     assert entries == 20
     assert "Move 30" in text and "Move 1<" not in text  # newest first
-    total = len(case_timeline(case=case))
-    assert f"Showing the latest 20 of {total} entries." in text
+    assert "Showing the latest 20 entries." in text
     assert reverse("victims:case_history", args=[case.pk]) in text
 
 
@@ -534,7 +533,6 @@ def test_case_page_reads_each_kind_of_row_once(vlo_client, case):
     )
     shared = [
         "offenders_keydate",
-        "contacts_contact",
         "contacts_task",
         "contacts_referralout",
         "parole_parolereview",

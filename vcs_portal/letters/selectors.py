@@ -71,8 +71,11 @@ def case_letters(*, case: Case) -> QuerySet[Letter]:
     return _base().filter(case=case).order_by("-created_at", "-pk")
 
 
-def case_timeline_entries(*, case: Case) -> list[TimelineEntry]:
-    """Letters on the case timeline: drafted, approved and sent (victims.selectors.TIMELINE_SOURCES)."""
+def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:
+    """Letters on the case timeline: drafted, approved and sent (victims.selectors.TIMELINE_SOURCES).
+
+    All of them whatever ``newest`` asks: a case has a few letters a year.
+    """
     from victims.selectors import TimelineEntry
 
     entries: list[TimelineEntry] = []
