@@ -210,7 +210,9 @@ def deadline_state(
         return STATE_MET if met_on <= due else STATE_MET_LATE
     if due < today:
         return STATE_OVERDUE if statutory else STATE_NOT_STATUTORY
-    # Working days from today (counted if it is one) to the due date, both ends included.
-    if working_days_between(today - timedelta(days=1), due) <= soon_working_days:
+    # Due soon: at most `soon_working_days` working days from today (counted if it is one) to the
+    # due date, both ends included; that is, before the next working day after those. Counted
+    # forward from today, never day by day up to a due date that may be years away.
+    if due < add_working_days(today - timedelta(days=1), soon_working_days + 1):
         return STATE_DUE_SOON
     return STATE_ON_TRACK

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from victims.deadlines import (
     Deadline,
@@ -394,3 +396,16 @@ def test_deadline_state_on_saturday_counts_from_monday() -> None:
     saturday = date(2026, 3, 7)
     assert deadline_state(date(2026, 3, 13), None, saturday) == "due_soon"
     assert deadline_state(date(2026, 3, 16), None, saturday) == "on_track"
+
+
+@given(
+    today=st.dates(min_value=date(2025, 12, 1), max_value=date(2027, 1, 31)),
+    ahead=st.integers(min_value=0, max_value=40),
+    soon=st.integers(min_value=1, max_value=10),
+)
+def test_due_soon_agrees_with_counting_working_days_one_by_one(today, ahead, soon) -> None:
+    """deadline_state counts forward from today; the definition counts up to the due date."""
+    due = today + timedelta(days=ahead)
+    counted = working_days_between(today - timedelta(days=1), due)
+    expected = "due_soon" if counted <= soon else "on_track"
+    assert deadline_state(due, None, today, soon_working_days=soon) == expected
