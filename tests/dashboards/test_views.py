@@ -89,7 +89,7 @@ def test_manager_gets_404_for_a_team_they_do_not_manage(manager_client, team_a2)
 
 @pytest.mark.parametrize("url", [TEAM, NEVER])
 def test_outsider_manager_sees_nothing_of_region_a(signed_in, outsider_manager, vlo, url):
-    case = make_case(vlo, days_overdue=5)
+    case = make_case(vlo, days_overdue=5, victim__last_name="Quillfeather-Zebedee")
 
     page = signed_in(outsider_manager).get(url).content.decode()
 
