@@ -4,9 +4,11 @@ Prints a table and never asserts. For each page, in this process with Django's t
 (signed in with a verified second factor, as a browser would be):
 
 - queries: SQL statements per request;
-- p50 / p95: server time over ``--requests`` requests (after a few to warm up);
-- SQL: the bare time of the same statements, captured from one request and run again with a raw
-  cursor (execute and fetch, nothing else), median of ``--requests`` runs;
+- p50 / p95: server time over ``--requests`` requests, after a warm-up pass over every URL (so a
+  long-running server's steady state is measured, not the first visit's one-off imports);
+- SQL: the bare time of the same statements, captured from one request to each URL and run again
+  with a raw cursor (execute and fetch, nothing else): per URL the median of several runs, then
+  the mean over the URLs (the case page is measured over 20 cases);
 - Python: server p50 less the bare SQL, what Django, the ORM and the templates add;
 - ratio: server p50 over bare SQL p50, the cost of Django, templates and Python on top of the SQL.
 
@@ -128,6 +130,8 @@ def _bare_sql(sqls: list[str], runs: int) -> float:
 
 
 def _bench_page(name: str, client: Client, urls: list[str], requests: int, warmup: int = 3) -> PageResult:
+    warmup = max(warmup, len(urls))
+
     def get(i: int) -> float:
         url = urls[i % len(urls)]
         started = time.perf_counter()
@@ -140,16 +144,20 @@ def _bench_page(name: str, client: Client, urls: list[str], requests: int, warmu
     for i in range(warmup):
         get(i)
     times = [get(i) for i in range(requests)]
-    with CaptureQueriesContext(connection) as captured:
-        get(0)
-    sqls = [q["sql"] for q in captured.captured_queries]
+    # The bare SQL of every URL measured (a page's cost varies with its case), averaged.
+    statements = []
+    for i in range(len(urls)):
+        with CaptureQueriesContext(connection) as captured:
+            get(i)
+        statements.append([q["sql"] for q in captured.captured_queries])
+    runs = max(5, requests // len(urls))
     return PageResult(
         name=name,
         url=urls[0],
-        queries=len(sqls),
+        queries=max(len(sqls) for sqls in statements),
         p50=statistics.median(times),
         p95=_percentile(times, 95),
-        bare=_bare_sql(sqls, requests),
+        bare=statistics.mean(_bare_sql(sqls, runs) for sqls in statements),
     )
 
 
