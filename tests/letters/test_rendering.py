@@ -278,3 +278,27 @@ def test_the_stored_pdf_is_the_approved_snapshot(case, vlo):
     pdf_again, _ = rendering.letter_pdf(letter, on=dt.date(2027, 1, 1))
     assert pdf_text(pdf_again) == pdf_text(pdf)
     assert CRD.year == 2027
+
+
+@pytest.mark.parametrize(
+    ("text", "gives_it"),
+    [
+        ("18 December 2027", True),
+        ("18 December", True),
+        ("18 December, 2027", True),
+        ("December 18, 2027", True),
+        ("18th December 2027", True),
+        ("18 Rhagfyr 2027", True),
+        ("18\u00a0December 2027", True),  # a no-break space between the words
+        ("18 December\n2026", True),  # a year on the next line is not this date's year
+        ("18 December 1500 hours", True),  # nor is a time
+        ("18/12/2027", True),
+        ("18 December 2026", False),
+        ("December 18, 2026", False),
+        ("18 Rhagfyr 2026", False),
+        ("8 December 2027", False),
+    ],
+)
+def test_exact_date_patterns_tell_the_release_date_from_another_year(text, gives_it):
+    patterns = rendering.exact_date_patterns(dt.date(2027, 12, 18))
+    assert any(p.search(text) for p in patterns) is gives_it

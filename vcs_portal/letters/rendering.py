@@ -561,9 +561,15 @@ def exact_date_patterns(day: date) -> list[re.Pattern[str]]:
             f"{month} {day.day}",
             f"{day.day}{suffix} {month}",
         }
-    another_year = rf"(?!,?\s+(?!{day.year}(?![0-9]))[0-9]{{4}}(?![0-9]))"
+    # Words may be split by any run of spaces, a no-break space among them; a year is 19xx or 20xx
+    # on the same line ("18 December 1500 hours" or a year on the next line is not another year).
+    space = "[ \u00a0]+"
+    another_year = rf"(?!,?{space}(?!{day.year}(?![0-9]))(?:19|20)[0-9]{{2}}(?![0-9]))"
     return [re.compile(rf"(?<![0-9]){re.escape(s)}(?![0-9])", re.IGNORECASE) for s in numeric] + [
-        re.compile(rf"(?<![0-9]){re.escape(s)}(?![0-9]){another_year}", re.IGNORECASE) for s in worded
+        re.compile(
+            rf"(?<![0-9]){re.escape(s).replace(re.escape(' '), space)}(?![0-9]){another_year}", re.IGNORECASE
+        )
+        for s in worded
     ]
 
 
