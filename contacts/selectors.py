@@ -198,7 +198,7 @@ def timeline_contacts(*, case: Case, newest: int | None = None) -> QuerySet[Cont
     contacts = (
         Contact.objects.filter(case=case)
         .select_related("author", "corrects")
-        .order_by(TruncDate("occurred_at").desc(), "-recorded_at", "-pk")
+        .order_by(TruncDate("occurred_at").desc(), "-recorded_at", "-occurred_at", "-pk")
     )
     return contacts[:newest] if newest is not None else contacts
 

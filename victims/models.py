@@ -8,6 +8,7 @@ changed through a free-text note (DOMAIN.md section 5, the Charnwood breach).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pghistory
 from dateutil.relativedelta import relativedelta
@@ -297,6 +298,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        """Also forget the rows read for the case page (``victims.selectors.case_rows``)."""
+        self.__dict__.pop("_case_rows", None)
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from offenders.models import KeyDate, SentenceEvent
 from vcs_portal.core.scope import get_visible_or_404
@@ -82,7 +83,8 @@ def case_rows(case: Case, key: str, load: Callable[[], T]) -> T:
 
     The case page shows the same rows in more than one place (the timeline and the cards beside
     it); every reader asks through here, so each kind of row costs one query per page however
-    many places show it. Only reads use it: a service that changes rows fetches afresh.
+    many places show it. Only reads use it: a service that changes rows fetches afresh, and
+    ``Case.refresh_from_db`` forgets what was read.
     """
     loaded = case.__dict__.setdefault("_case_rows", {})
     if key not in loaded:
@@ -168,7 +170,7 @@ def case_timeline(*, case: Case, newest: int | None = None) -> list[TimelineEntr
             )
         )
     for key_date in case_key_dates(case=case):
-        recorded_on = key_date.recorded_at.date()
+        recorded_on = timezone.localtime(key_date.recorded_at).date()
         entries.append(
             TimelineEntry(
                 on=recorded_on,

@@ -818,3 +818,15 @@ def test_manager_approves_a_discretionary_case(manager_client, manager, review_c
     review_case.refresh_from_db()
     assert review_case.discretionary_approved_by == manager and not review_case.needs_review
     assert AuditEvent.objects.filter(summary="discretionary approved", actor=manager).exists()
+
+
+def test_refreshing_a_case_forgets_the_rows_read_for_its_page(vlo, case):
+    from victims.selectors import case_key_dates
+
+    before = len(case_key_dates(case=case))
+    KeyDate.objects.create(
+        sentence=case.sentence, kind=KeyDateKind.PED, date=dt.date(2030, 1, 2), source="x", recorded_by=vlo
+    )
+    assert len(case_key_dates(case=case)) == before
+    case.refresh_from_db()
+    assert len(case_key_dates(case=case)) == before + 1
