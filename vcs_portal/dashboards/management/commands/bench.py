@@ -3,12 +3,13 @@
 Prints a table and never asserts. For each page, in this process with Django's test client
 (signed in with a verified second factor, as a browser would be):
 
-- queries: SQL statements per request;
+- queries: SQL statements per request (the most of any URL measured);
 - p50 / p95: server time over ``--requests`` requests, after a warm-up pass over every URL (so a
   long-running server's steady state is measured, not the first visit's one-off imports);
 - SQL: the bare time of the same statements, captured from one request to each URL and run again
-  with a raw cursor (execute and fetch, nothing else): per URL the median of several runs, then
-  the mean over the URLs (the case page is measured over 20 cases);
+  with a raw cursor (execute and fetch, nothing else), per URL the median of several runs; then
+  the median over the measured requests, as for the server time (the case page rotates over 20
+  cases);
 - Python: server p50 less the bare SQL, what Django, the ORM and the templates add;
 - ratio: server p50 over bare SQL p50, the cost of Django, templates and Python on top of the SQL.
 
@@ -144,20 +145,22 @@ def _bench_page(name: str, client: Client, urls: list[str], requests: int, warmu
     for i in range(warmup):
         get(i)
     times = [get(i) for i in range(requests)]
-    # The bare SQL of every URL measured (a page's cost varies with its case), averaged.
+    # The bare SQL of every URL (a page's cost varies with its case), each the median of several
+    # runs; then, like the server time, the median over the same requests.
     statements = []
     for i in range(len(urls)):
         with CaptureQueriesContext(connection) as captured:
             get(i)
         statements.append([q["sql"] for q in captured.captured_queries])
     runs = max(5, requests // len(urls))
+    bare_by_url = [_bare_sql(sqls, runs) for sqls in statements]
     return PageResult(
         name=name,
         url=urls[0],
         queries=max(len(sqls) for sqls in statements),
         p50=statistics.median(times),
         p95=_percentile(times, 95),
-        bare=statistics.mean(_bare_sql(sqls, runs) for sqls in statements),
+        bare=statistics.median(bare_by_url[i % len(urls)] for i in range(requests)),
     )
 
 
