@@ -338,6 +338,12 @@ def _validate_contact(case: Case, data: _ContactInput, *, previous_follow_up: da
         raise ValidationError(errors)
 
 
+# The tasks that first contact with the victim settles: the first-contact task and its escalation
+# (dedupe key "escalation"). An escalation of other overdue work ("overdue:<task id>", made by
+# vcs_portal.letters.sweeps.escalation_sweep) stays open for its manager.
+FIRST_CONTACT_WORK = Q(kind=TaskKind.FIRST_CONTACT) | Q(kind=TaskKind.ESCALATION, dedupe_key="escalation")
+
+
 def _first_contact_check(*, case: Case, contact: Contact, actor: User | None) -> None:
     """A contact with the victim meets the first-contact deadline; its open tasks close."""
     if contact.with_whom != ContactWith.VICTIM or contact.method not in FIRST_CONTACT_METHODS:
@@ -348,9 +354,7 @@ def _first_contact_check(*, case: Case, contact: Contact, actor: User | None) ->
         Case.objects.filter(pk=case.pk).update(first_contact_on=on)
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, summary="first contact made")
     outcome = f"First contact made on {_d(case.first_contact_on)}"
-    for task in Task.objects.filter(
-        case=case, status=TaskStatus.OPEN, kind__in=[TaskKind.FIRST_CONTACT, TaskKind.ESCALATION]
-    ):
+    for task in Task.objects.filter(FIRST_CONTACT_WORK, case=case, status=TaskStatus.OPEN):
         _task_close(task=task, status=TaskStatus.DONE, outcome=outcome, actor=actor)
 
 
@@ -699,9 +703,7 @@ def _close_spent_tasks() -> tuple[int, int]:
     """Close first-contact work once contact is made, and every open task of a closed case."""
     met = 0
     for task in Task.objects.filter(
-        status=TaskStatus.OPEN,
-        kind__in=[TaskKind.FIRST_CONTACT, TaskKind.ESCALATION],
-        case__first_contact_on__isnull=False,
+        FIRST_CONTACT_WORK, status=TaskStatus.OPEN, case__first_contact_on__isnull=False
     ).select_related("case"):
         met += _task_close(
             task=task,

@@ -286,3 +286,39 @@ def test_run_daily_jobs_skips_a_job_that_is_not_there(monkeypatch, db):
     call_command("run_daily_jobs", "--as-of", "2026-11-20", stdout=out)
     assert "Missing: skipped (no.such.module.sweep is not available)" in out.getvalue()
     assert "Escalations: 0 letters drafted, 0 tasks created" in out.getvalue()
+
+
+def test_an_overdue_task_escalation_survives_the_next_deadline_sweep(overdue_task, manager, case):
+    """Only the first-contact escalation closes when contact is made: an escalation about other
+    overdue work stays with the manager."""
+    case.first_contact_on = dt.date(2026, 6, 1)
+    case.save(update_fields=["first_contact_on"])
+    sweeps.escalation_sweep(as_of=dt.date(2026, 11, 25))
+    deadline_sweep(today=dt.date(2026, 11, 26))
+    escalation = Task.objects.get(kind=TaskKind.ESCALATION)
+    assert escalation.status == TaskStatus.OPEN, escalation.outcome
+
+
+def test_first_contact_with_the_victim_leaves_an_overdue_task_escalation_open(
+    overdue_task, manager, case, vlo
+):
+    from django.utils import timezone
+
+    from contacts.models import ContactWith, Direction, Method
+    from contacts.services import contact_record
+
+    case.first_contact_on = None
+    case.save(update_fields=["first_contact_on"])
+    sweeps.escalation_sweep(as_of=dt.date(2026, 11, 25))
+    contact_record(
+        actor=vlo,
+        case=case,
+        occurred_at=timezone.now(),
+        method=Method.PHONE,
+        direction=Direction.OUTGOING,
+        with_whom=ContactWith.VICTIM,
+        summary="Spoke to the victim.",
+    )
+    case.refresh_from_db()
+    assert case.first_contact_on is not None
+    assert Task.objects.get(kind=TaskKind.ESCALATION).status == TaskStatus.OPEN
