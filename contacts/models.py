@@ -82,7 +82,7 @@ class Contact(models.Model):
 
 class TaskKind(models.TextChoices):
     FIRST_CONTACT = "first_contact", "Make first contact"
-    ESCALATION = "escalation", "Escalation: first contact overdue"
+    ESCALATION = "escalation", "Escalation to a manager"  # first contact, or other overdue work
     ANNUAL_LETTER = "annual_letter", "Send the annual letter"
     REOFFER = "reoffer", "Consider re-offering the scheme"
     KEY_EVENT = "key_event", "Tell the victim about a key event"
