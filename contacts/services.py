@@ -21,6 +21,7 @@ from django.utils import timezone
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role, User
+from vcs_portal.core.pages import govuk_date as _d
 from victims import deadlines
 from victims.models import Case, CaseStatus, ContactLevel
 
@@ -94,10 +95,6 @@ REOFFER_STATUSES = [
     CaseStatus.UNABLE_TO_TRACE,
 ]
 REOFFER_KEY_DATES = [KeyDateKind.PED, KeyDateKind.CRD]
-
-
-def _d(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def _setting(name: str, default: int) -> int:

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import AuditAction, Role
+from vcs_portal.core.pages import form_saved, post_data
 from victims.models import Case
 from victims.selectors import case_get_for_user
 
@@ -40,10 +39,6 @@ from .forms import (
 from .models import TaskStatus
 
 TASKS_PAGE_SIZE = 50
-
-
-def _data(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -72,15 +67,8 @@ def _question_page(
     **extra: Any,
 ) -> HttpResponse:
     """Show a one-form page; on a valid POST call ``save`` and go to ``done_url`` (the case)."""
-    done_url = done_url or _case_url(case)
-    if form is not None and save is not None and request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, success() if callable(success) else success)
-            return redirect(done_url)
+    if form_saved(request, form, None if save is None else lambda _data: save(), success):
+        return redirect(done_url or _case_url(case))
     context = {
         "case": case,
         "form": form,
@@ -99,7 +87,7 @@ def _question_page(
 @require_http_methods(["GET", "POST"])
 def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
-    form = ContactForm(_data(request))
+    form = ContactForm(post_data(request))
     return _question_page(
         request,
         case=case,
@@ -115,7 +103,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_correct(request: HttpRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get_for_user(user=request.user, pk=pk)
     in_place = services.contact_edits_in_place(contact=contact, user=request.user)
-    form = ContactForm(_data(request), initial=ContactForm.initial_for(contact), button="Save correction")
+    form = ContactForm(post_data(request), initial=ContactForm.initial_for(contact), button="Save correction")
     on = timezone.localtime(contact.occurred_at)
     if in_place:
         hint = "You logged this contact today, so your changes will replace it."
@@ -186,7 +174,7 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     people = list(selectors.eligible_task_owners(case=case))
     form = TaskForm(
-        _data(request),
+        post_data(request),
         people=people,
         hints={case.officer_id: "Officer for this case"},
         initial={"owner": str(case.officer_id)},
@@ -224,7 +212,7 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get_for_user(user=request.user, pk=pk)
     back = _next_url(request, reverse("contacts:my_tasks"))
     is_open = task.status == TaskStatus.OPEN
-    form = TaskCompleteForm(_data(request)) if is_open else None
+    form = TaskCompleteForm(post_data(request)) if is_open else None
     return _question_page(
         request,
         case=task.case,
@@ -250,7 +238,7 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     people = [p for p in selectors.eligible_task_owners(case=task.case) if p.pk != task.owner_id]
     is_open = task.status == TaskStatus.OPEN
     form = TaskReassignForm(
-        _data(request), people=people, hints={task.case.officer_id: "Officer for this case"}
+        post_data(request), people=people, hints={task.case.officer_id: "Officer for this case"}
     )
     return _question_page(
         request,
@@ -281,7 +269,7 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.role != Role.MANAGER:
         raise Http404
     people = [p for p in selectors.eligible_case_officers(manager=request.user) if p.pk != case.officer_id]
-    form = CaseReassignForm(_data(request), people=people, hints={p.pk: p.team.name for p in people})
+    form = CaseReassignForm(post_data(request), people=people, hints={p.pk: p.team.name for p in people})
     intro = (
         f"The case is held by {case.officer} ({case.team.name}). Its open tasks move with it, "
         "and it joins the new officer's team."
@@ -308,7 +296,7 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_out_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
-    form = ReferralOutForm(_data(request))
+    form = ReferralOutForm(post_data(request))
     return _question_page(
         request,
         case=case,
@@ -324,7 +312,7 @@ def referral_out_new(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_out_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_out_get_for_user(user=request.user, pk=pk)
     form = ReferralOutcomeForm(
-        _data(request), initial={"outcome": referral.outcome, "outcome_on": referral.outcome_on}
+        post_data(request), initial={"outcome": referral.outcome, "outcome_on": referral.outcome_on}
     )
     return _question_page(
         request,

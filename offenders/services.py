@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Team
+from vcs_portal.core.pages import govuk_date as _d
 
 from .models import (
     LENGTH_REQUIRED_TYPES,
@@ -50,10 +51,6 @@ MOVING_EVENTS = {
     EventKind.HOSPITAL_TRANSFER,
     EventKind.RECALL,
 }
-
-
-def _d(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def normalise_pnc(value: str) -> str:

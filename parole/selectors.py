@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from offenders.models import RESTRICTED_HOSPITAL_TYPES, SentenceType
+from vcs_portal.core.pages import govuk_date as _d
 from victims.deadlines import (
     Deadline,
     deadline_state,
@@ -51,10 +52,6 @@ DEFAULT_VIS_TRIBUNAL_FROM = date(2025, 6, 25)
 ROUTE_TRIBUNAL = "tribunal"
 ROUTE_HOSPITAL_MANAGERS = "hospital_managers"
 ROUTE_NONE = "none"
-
-
-def _d(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def vis_tribunal_from() -> date:

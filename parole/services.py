@@ -20,6 +20,7 @@ from contacts.services import task_ensure
 from offenders.models import SentenceType
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction
+from vcs_portal.core.pages import govuk_date as _d
 from victims.deadlines import add_working_days, is_working_day, tribunal_earliest_application, vps_due
 from victims.models import CaseStatus
 
@@ -58,10 +59,6 @@ CONDITION_PHRASES = {
     ConditionKind.NON_ASSOCIATION: "the non-association condition",
     ConditionKind.OTHER: "the requested condition",
 }
-
-
-def _d(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def _not_future(**dates: date | None) -> None:

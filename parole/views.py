@@ -12,9 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import AuditAction
+from vcs_portal.core.pages import form_saved, govuk_date, post_data
 from victims.deadlines import vps_due
 from victims.models import Case
 from victims.selectors import case_get_for_user
@@ -48,11 +47,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 
 
 def _d(day: date | None) -> str:
-    return f"{day:%-d %B %Y}" if day else "Not set"
-
-
-def _data(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+    return govuk_date(day) or "Not set"
 
 
 def _form_page(
@@ -68,14 +63,8 @@ def _form_page(
     warning: str = "",
 ) -> HttpResponse:
     """Show a one-form page; on a valid POST call the service and go back to the case."""
-    if form is not None and save is not None and request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, success)
-            return redirect("victims:case_detail", pk=case.pk)
+    if form_saved(request, form, save, success):
+        return redirect("victims:case_detail", pk=case.pk)
     context = {"case": case, "form": form, "title": title, "intro": intro, "facts": facts, "warning": warning}
     return render(request, "parole/form.html", context)
 
@@ -100,7 +89,7 @@ def review_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        ReviewForm(_data(request)),
+        ReviewForm(post_data(request)),
         title="Record a parole review",
         intro="The review is for the offender's sentence: every victim's case on it will show it.",
         save=lambda d: services.parole_review_create(
@@ -123,7 +112,7 @@ def review_edit(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        ReviewForm(_data(request), initial=initial),
+        ReviewForm(post_data(request), initial=initial),
         title="Change the parole review",
         save=lambda d: services.parole_review_update(
             actor=request.user,
@@ -150,7 +139,7 @@ def review_decision(request: HttpRequest, pk: int, review_pk: int) -> HttpRespon
     return _form_page(
         request,
         case,
-        DecisionForm(_data(request), initial=initial),
+        DecisionForm(post_data(request), initial=initial),
         title="Record the parole decision",
         facts=_review_facts(review),
         save=lambda d: services.parole_decision_record(
@@ -185,7 +174,7 @@ def reconsideration_new(request: HttpRequest, pk: int, review_pk: int) -> HttpRe
     return _form_page(
         request,
         case,
-        ReconsiderationForm(_data(request)),
+        ReconsiderationForm(post_data(request)),
         title=title,
         facts=facts,
         intro="The victim asks the Secretary of State to apply to the Parole Board for reconsideration.",
@@ -210,7 +199,7 @@ def vps_invite(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        VpsInviteForm(_data(request)),
+        VpsInviteForm(post_data(request)),
         title="Invite a Victim Personal Statement",
         facts=_review_facts(review),
         warning="Tell the victim before they write it that the Parole Board may share the statement "
@@ -244,7 +233,7 @@ def vps_progress(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        VpsProgressForm(_data(request), initial=initial),
+        VpsProgressForm(post_data(request), initial=initial),
         title="Update the Victim Personal Statement",
         facts=facts,
         save=lambda d: services.vps_progress_record(
@@ -271,7 +260,7 @@ def condition_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        ConditionForm(_data(request)),
+        ConditionForm(post_data(request)),
         title="Record a licence condition the victim asked for",
         warning="The request goes to the offender manager. Never include the victim's address or "
         "contact details.",
@@ -301,7 +290,7 @@ def condition_sent(request: HttpRequest, pk: int, condition_pk: int) -> HttpResp
     return _form_page(
         request,
         case,
-        ConditionSentForm(_data(request), initial={"sent_on": condition.sent_to_offender_manager_on}),
+        ConditionSentForm(post_data(request), initial={"sent_on": condition.sent_to_offender_manager_on}),
         title="Record that the request went to the offender manager",
         facts=_condition_facts(condition),
         save=lambda d: services.licence_condition_send(
@@ -324,7 +313,7 @@ def condition_outcome(request: HttpRequest, pk: int, condition_pk: int) -> HttpR
     return _form_page(
         request,
         case,
-        ConditionOutcomeForm(_data(request), initial=initial),
+        ConditionOutcomeForm(post_data(request), initial=initial),
         title="Record whether the condition was imposed",
         facts=_condition_facts(condition),
         save=lambda d: services.licence_condition_outcome_record(
@@ -343,7 +332,7 @@ def condition_outcome(request: HttpRequest, pk: int, condition_pk: int) -> HttpR
 
 def _tribunal_form(request: HttpRequest, case: Case, initial: dict[str, Any]) -> TribunalForm:
     vis_from = _d(selectors.vis_tribunal_from())
-    return TribunalForm(_data(request), initial=initial, vis_from_text=vis_from)
+    return TribunalForm(post_data(request), initial=initial, vis_from_text=vis_from)
 
 
 def _route_page(request: HttpRequest, case: Case) -> HttpResponse:
@@ -405,7 +394,7 @@ def hospital_referral_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        HospitalReferralForm(_data(request)),
+        HospitalReferralForm(post_data(request)),
         title="Pass the case to the hospital managers",
         intro="The patient is not a restricted patient, so the hospital managers, not the VLO, deal with "
         "the victim about discharge.",
@@ -431,7 +420,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        MeetingForm(_data(request), initial={"level": case.offender.mappa_level or None}),
+        MeetingForm(post_data(request), initial={"level": case.offender.mappa_level or None}),
         title="Record a MAPPA or MARAC meeting",
         intro=f"The offender's MAPPA level on record: {mappa}.",
         save=lambda d: services.meeting_record(

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import AuditAction
+from vcs_portal.core.pages import form_saved, post_data
 
 from . import choices, selectors
 from .choice_forms import (
@@ -54,14 +53,8 @@ def _page(
     """Show a question page; on a valid POST call the service and go back to the case."""
     if not case.is_open:
         return _refused(request, case, title=title, intro=CLOSED)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, success)
-            return redirect("victims:case_detail", pk=case.pk)
+    if form_saved(request, form, save, success):
+        return redirect("victims:case_detail", pk=case.pk)
     context = {"case": case, "form": form, "title": title, "intro": intro, **extra}
     return render(request, template, context)
 
@@ -71,17 +64,13 @@ def _refused(request: HttpRequest, case: Case, *, title: str, intro: str) -> Htt
     return render(request, FORM_TEMPLATE, {"case": case, "form": None, "title": title, "intro": intro})
 
 
-def _data(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_change(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     # The page shows the current safe address: that is an access to the victim's record.
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case.victim, summary="safe address page")
-    form = AddressChangeForm(_data(request))
+    form = AddressChangeForm(post_data(request))
     return _page(
         request,
         case,
@@ -108,7 +97,7 @@ def preferences(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(
         request,
         case,
-        PreferencesForm(_data(request), victim=case.victim),
+        PreferencesForm(post_data(request), victim=case.victim),
         title="Change contact preferences",
         save=lambda d: choices.choice_preferences(actor=request.user, case=case, **d),
         success="Contact preferences saved",
@@ -122,7 +111,7 @@ def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(
         request,
         case,
-        ContactLevelForm(_data(request), case=case),
+        ContactLevelForm(post_data(request), case=case),
         title="Change the level of contact",
         save=lambda d: choices.choice_contact_level(actor=request.user, case=case, **d),
         success="Level of contact changed",
@@ -140,7 +129,7 @@ def opt_in(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(
         request,
         case,
-        OptInForm(_data(request), case=case),
+        OptInForm(post_data(request), case=case),
         title="Record that the victim opted back in" if back_in else title,
         intro=f"The case is {CaseStatus(case.status).label.lower()}.",
         save=lambda d: choices.choice_opt_in(actor=request.user, case=case, **d),
@@ -164,7 +153,7 @@ def opt_out(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(
         request,
         case,
-        OptOutForm(_data(request)),
+        OptOutForm(post_data(request)),
         title=title,
         intro="The victim gets no more contact, but the record stays and they can opt back in at any time.",
         save=lambda d: choices.choice_opt_out(actor=request.user, case=case, **d),
@@ -180,7 +169,7 @@ def restriction_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(
         request,
         case,
-        RestrictionAddForm(_data(request), active=active),
+        RestrictionAddForm(post_data(request), active=active),
         title="Add a restriction",
         intro="A restriction stays in place until someone lifts it, saying why. A note never changes it.",
         save=lambda d: choices.restriction_add(actor=request.user, case=case, **d),
@@ -208,7 +197,7 @@ def restriction_lift(request: HttpRequest, pk: int, restriction_pk: int) -> Http
     return _page(
         request,
         case,
-        RestrictionLiftForm(_data(request)),
+        RestrictionLiftForm(post_data(request)),
         title=title,
         template="victims/choices/restriction_lift.html",
         restriction=restriction,
@@ -226,7 +215,7 @@ def safety_concern_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(
         request,
         case,
-        SafetyConcernForm(_data(request)),
+        SafetyConcernForm(post_data(request)),
         title="Record a safety concern",
         intro="A concern the victim raised about the offender or their own safety.",
         save=lambda d: choices.safety_concern_record(actor=request.user, case=case, **d),

@@ -32,16 +32,13 @@ from offenders.models import (
 from offenders.services import CountInput, normalise_pnc
 from vcs_portal.core.forms import gds_helper
 from vcs_portal.core.models import User
+from vcs_portal.core.pages import govuk_date
 
 from .models import Channel, Language, Relationship, Victim
 from .referrals import PNC_PATTERN, POSTCODE_PATTERN, case_for, officers_for
 from .services import AddressInput
 
 NEW = "new"
-
-
-def long_date(day: date | None) -> str:
-    return f"{day:%-d %B %Y}" if day else ""
 
 
 # --- fields ---------------------------------------------------------------------------
@@ -190,7 +187,7 @@ class StepForm(forms.Form):
         if value in (None, ""):
             return ""
         if isinstance(value, date):
-            return long_date(value)
+            return govuk_date(value)
         choices = getattr(bound.field, "choices", None)
         if choices and not isinstance(bound.field, forms.ModelChoiceField):
             return str(dict((str(k), v) for k, v in choices).get(str(value), value))
@@ -358,7 +355,7 @@ class OffenderForm(StepForm):
 
 def offender_hint(offender: Offender) -> str:
     parts = [
-        f"Born {long_date(offender.date_of_birth)}"
+        f"Born {govuk_date(offender.date_of_birth)}"
         if offender.date_of_birth
         else "Date of birth not recorded"
     ]
@@ -556,7 +553,7 @@ class SentenceForm(StepForm):
             if sentence_date and offence_date and sentence_date < offence_date:
                 self.add_error(
                     "sentence_date",
-                    f"The sentence date must be on or after the offence date ({long_date(offence_date)})",
+                    f"The sentence date must be on or after the offence date ({govuk_date(offence_date)})",
                 )
                 break
         if data.get("sentence_type") in LENGTH_REQUIRED_TYPES and not any(
@@ -631,7 +628,7 @@ class SentenceForm(StepForm):
             term = _term_text(data["offence_2_years"], data["offence_2_months"], data["offence_2_days"])
             lines = [
                 str(data["offence_2"]),
-                f"Committed {long_date(data['offence_2_date'])}" if data["offence_2_date"] else "",
+                f"Committed {govuk_date(data['offence_2_date'])}" if data["offence_2_date"] else "",
                 f"{term or 'No separate penalty'}, {self.display('offence_2_concurrency').lower()}",
             ]
             rows.append(
@@ -827,7 +824,7 @@ class VictimForm(StepForm):
 
 
 def victim_hint(victim: Victim, case_reference: str = "") -> str:
-    parts = [f"Born {long_date(victim.date_of_birth)}"]
+    parts = [f"Born {govuk_date(victim.date_of_birth)}"]
     address = victim.current_address
     if address:
         parts.append(f"lives in {address.town}")

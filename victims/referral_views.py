@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from offenders.models import Offender, Sentence
 from vcs_portal.core.models import Role
+from vcs_portal.core.pages import govuk_date
 
 from .deadlines import first_contact_due
 from .models import Victim
@@ -37,7 +38,6 @@ from .referral_forms import (
     StepForm,
     VictimForm,
     VictimMatchForm,
-    long_date,
     offender_hint,
     victim_hint,
 )
@@ -283,7 +283,7 @@ def _check_answers(request: HttpRequest, state: ReferralState, flow: list[str]) 
             errors = [message for messages_ in error.errors.values() for message in messages_]
         else:
             state.reset()
-            due = long_date(case.first_contact_due)
+            due = govuk_date(case.first_contact_due)
             messages.success(request, f"Case {case.reference} created. First contact is due by {due}.")
             return redirect("victims:case_detail", pk=case.pk)
     return render(
@@ -403,7 +403,7 @@ def _collect(
     sections.append({"title": "Victim", "rows": rows})
     referral_rows = [_row(r["key"], r["lines"], "victim", r["field"]) for r in victim_form.case_summary()]
     due = first_contact_due(victim_form.cleaned_data["referral_received_on"])
-    referral_rows.append({"key": "First contact due", "lines": [long_date(due.due), due.rule], "url": ""})
+    referral_rows.append({"key": "First contact due", "lines": [govuk_date(due.due), due.rule], "url": ""})
     sections.append({"title": "Referral", "rows": referral_rows})
 
     answers = ReferralAnswers(

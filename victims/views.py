@@ -33,6 +33,7 @@ from offenders.services import (
 )
 from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.models import AuditAction, Role
+from vcs_portal.core.pages import form_saved, post_data
 
 from . import deadlines, selectors, services
 from .forms import (
@@ -277,21 +278,11 @@ def _form_page(
     intro: str = "",
 ) -> HttpResponse:
     """Show a one-form page; on a valid POST call the service and go back to the case."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, success)
-            return redirect("victims:case_detail", pk=case.pk)
+    if form_saved(request, form, save, success):
+        return redirect("victims:case_detail", pk=case.pk)
     return render(
         request, "victims/case_form.html", {"case": case, "form": form, "title": title, "intro": intro}
     )
-
-
-def _data(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -312,7 +303,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        CaseStatusForm(_data(request), case=case),
+        CaseStatusForm(post_data(request), case=case),
         title="Change the status",
         intro=f"The case is {CaseStatus(case.status).label.lower()}.",
         save=lambda d: services.case_status_change(
@@ -356,7 +347,7 @@ def event_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        SentenceEventForm(_data(request)),
+        SentenceEventForm(post_data(request)),
         title="Record a sentence event",
         save=save,
         success="Event recorded",
@@ -370,7 +361,7 @@ def key_date_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        KeyDateForm(_data(request)),
+        KeyDateForm(post_data(request)),
         title="Record a key date",
         intro="The date you record becomes the current one. Earlier values stay in the history.",
         save=lambda d: key_date_record(
@@ -392,7 +383,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        AppealForm(_data(request)),
+        AppealForm(post_data(request)),
         title="Record an appeal",
         intro=f"The length of the sentence is {length}. The old length is kept in the timeline.",
         save=lambda d: sentence_amend_on_appeal(
@@ -415,7 +406,7 @@ def case_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         case,
-        ReviewForm(_data(request)),
+        ReviewForm(post_data(request)),
         title="Resolve the review",
         intro=case.review_reason or "This case is not flagged for review.",
         save=lambda d: services.case_review_resolve(actor=request.user, case=case, note=d["note"]),

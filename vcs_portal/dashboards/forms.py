@@ -8,6 +8,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django import forms
 
+from vcs_portal.core.pages import govuk_date as _d
+
 from .selectors import Period
 
 PERIOD_CHOICES = [
@@ -16,10 +18,6 @@ PERIOD_CHOICES = [
     ("custom", "Choose the dates"),
 ]
 LONGEST_YEARS = 10
-
-
-def _d(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 class PeriodForm(forms.Form):

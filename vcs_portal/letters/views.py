@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.models import AuditAction, Role
+from vcs_portal.core.pages import form_saved, post_data
 from victims.selectors import case_get_for_user
 
 from . import rendering, selectors, services
@@ -24,10 +25,6 @@ from .forms import FreeTextForm, LetterKindForm, MarkSentForm, StatusFilterForm
 from .models import Letter, LetterStatus
 
 PAGE_SIZE = 25
-
-
-def _data(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _url(name: str, letter: Letter) -> str:
@@ -69,7 +66,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=case_pk)
-    form = LetterKindForm(_data(request), case=case)
+    form = LetterKindForm(post_data(request), case=case)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         period_key = services.period_key_for(case=case, kind=kind, on=timezone.localdate())
@@ -132,16 +129,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=letter)
         return _detail_page(request, letter)
     form = FreeTextForm(request.POST, action=_url("letters:detail", letter))
-    if form.is_valid():
-        try:
-            services.letter_update_free_text(
-                actor=request.user, letter=letter, free_text=form.cleaned_data["free_text"]
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, "Your paragraph is saved")
-            return redirect("letters:detail", pk=letter.pk)
+
+    def save(data: dict[str, Any]) -> object:
+        return services.letter_update_free_text(
+            actor=request.user, letter=letter, free_text=data["free_text"]
+        )
+
+    if form_saved(request, form, save, "Your paragraph is saved"):
+        return redirect("letters:detail", pk=letter.pk)
     return _detail_page(request, letter, free_text_form=form)
 
 
@@ -163,16 +158,12 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_get_for_user(user=request.user, pk=pk)
     form = MarkSentForm(request.POST, action=_url("letters:mark_sent", letter))
-    if form.is_valid():
-        try:
-            services.letter_mark_sent(
-                actor=request.user, letter=letter, sent_via=form.cleaned_data["sent_via"]
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, "Letter marked as sent and logged as a contact")
-            return redirect("letters:detail", pk=letter.pk)
+
+    def save(data: dict[str, Any]) -> object:
+        return services.letter_mark_sent(actor=request.user, letter=letter, sent_via=data["sent_via"])
+
+    if form_saved(request, form, save, "Letter marked as sent and logged as a contact"):
+        return redirect("letters:detail", pk=letter.pk)
     return _detail_page(request, letter, sent_form=form)
 
 

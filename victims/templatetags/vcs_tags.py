@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from offenders.models import Eligibility
+from vcs_portal.core import pages
 from victims import deadlines
 from victims.models import CaseStatus
 
@@ -52,7 +53,7 @@ def _tag(text: str, colour: str) -> SafeString:
 @register.filter
 def govuk_date(value: date | None) -> str:
     """'1 April 2026', the GOV.UK style; empty for no date."""
-    return f"{value:%-d %B %Y}" if value else ""
+    return pages.govuk_date(value)
 
 
 @register.simple_tag

@@ -1,0 +1,45 @@
+"""What every app's one-form pages share: reading the POST, calling the service, the GOV.UK date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from .forms import ServiceForm
+
+
+def post_data(request: HttpRequest) -> Any:
+    """The data to bind a form to: the POST, or nothing for a GET (an unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_saved(
+    request: HttpRequest,
+    form: ServiceForm | None,
+    save: Callable[[dict[str, Any]], object] | None,
+    success: str | Callable[[], str],
+) -> bool:
+    """On a valid POST, call ``save`` with the cleaned data and flash ``success``; True if saved.
+
+    A service's ``ValidationError`` is put on the form instead (beside the field it names, for the
+    GOV.UK error summary), and nothing is flashed: the caller shows the form again.
+    """
+    if form is None or save is None or request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return False
+    messages.success(request, success() if callable(success) else success)
+    return True
+
+
+def govuk_date(day: date | None) -> str:
+    """'1 April 2026', the GOV.UK style; empty for no date."""
+    return f"{day:%-d %B %Y}" if day else ""
