@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -35,18 +36,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1, help="Random seed for --scale national.")
 
-    @transaction.atomic
     def handle(
         self, *args: Any, quiet: bool = False, scale: str = "demo", seed: int = 1, **options: Any
     ) -> None:
         if scale == "national":
-            from django.core.management import call_command
-
-            call_command("seed_national", seed=seed)
+            # Outside the demo data's transaction: seed_national commits its own load, then
+            # vacuums, which PostgreSQL refuses inside a transaction.
+            call_command("seed_national", seed=seed, verbosity=options.get("verbosity", 1))
             if not settings.DEBUG:
                 return  # national data has no known passwords; the demo users need DEBUG
         if not settings.DEBUG:
             raise CommandError("seed_demo creates known passwords and only runs with DEBUG on.")
+        self._demo(quiet=quiet)
+
+    @transaction.atomic
+    def _demo(self, *, quiet: bool) -> None:
         region, _ = Region.objects.get_or_create(code="demo-nw", defaults={"name": "North West (demo)"})
         team, _ = Team.objects.get_or_create(region=region, name="Manchester VLO team")
         Team.objects.get_or_create(region=region, name="Liverpool VLO team")
