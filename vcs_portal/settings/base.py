@@ -68,6 +68,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Write history's request context (user and URL) only for requests that may change data. A GET
+# writes audit rows and sessions, which are not history-tracked; without this, every page view paid
+# for the context and prefixed each audit INSERT with two set_config calls.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
 ROOT_URLCONF = "vcs_portal.urls"
 WSGI_APPLICATION = "vcs_portal.wsgi.application"
 
