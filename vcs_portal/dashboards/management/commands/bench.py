@@ -30,7 +30,7 @@ import io
 import os
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -50,6 +50,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vcs_portal.core.models import Role, User
 from victims.models import Case, CaseStatus
 
+from ...breakdown import timed_parts
+
 TARGET_P95_MS = 150.0
 TARGET_RATIO = 2.0
 TARGET_SWEEP_S = 20.0
@@ -67,6 +69,7 @@ class PageResult:
     p50: float
     p95: float
     bare: float
+    parts: dict[str, float] = field(default_factory=dict)  # ms per request, from breakdown.timed_parts
 
     @property
     def python(self) -> float:
@@ -154,6 +157,11 @@ def _bench_page(name: str, client: Client, urls: list[str], requests: int, warmu
         statements.append([q["sql"] for q in captured.captured_queries])
     runs = max(5, requests // len(urls))
     bare_by_url = [_bare_sql(sqls, runs) for sqls in statements]
+    # Where the time goes, in a pass of its own: its timers would slow the timed one.
+    with timed_parts() as parts:
+        for i in range(requests):
+            parts.total += get(i) / 1000
+            parts.requests += 1
     return PageResult(
         name=name,
         url=urls[0],
@@ -161,6 +169,7 @@ def _bench_page(name: str, client: Client, urls: list[str], requests: int, warmu
         p50=statistics.median(times),
         p95=_percentile(times, 95),
         bare=statistics.median(bare_by_url[i % len(urls)] for i in range(requests)),
+        parts=parts.per_request_ms(),
     )
 
 
@@ -291,12 +300,34 @@ class Command(BaseCommand):
             )
             out(f"{r.name:<34} {figures}  {r.verdict}")
         out(f"\nTargets: p95 <= {TARGET_P95_MS:.0f} ms, ratio <= {TARGET_RATIO:.1f}.")
+        self._report_parts(results)
         if sweep_seconds is not None:
             verdict = "met" if sweep_seconds <= TARGET_SWEEP_S else "MISSED"
             out(
                 f"Eligibility sweep: {sweep_seconds:.1f} s ({sweep_summary}); target <= "
                 f"{TARGET_SWEEP_S:.0f} s: {verdict}."
             )
+
+    def _report_parts(self, results: list[PageResult]) -> None:
+        """Where each page's time goes (means over one more pass, with timers in Django)."""
+        out = self.stdout.write
+        header = (
+            f"{'where the time goes (mean ms)':<34} {'SQL':>7} {'building SQL':>12} {'templates':>9} "
+            f"{'rest':>6} {'total':>7}"
+        )
+        out(f"\n{header}")
+        out("-" * len(header))
+        for r in results:
+            p = r.parts
+            out(
+                f"{r.name:<34} {p['sql']:>7.1f} {p['building']:>12.1f} {p['templates']:>9.1f} "
+                f"{p['rest']:>6.1f} {p['total']:>7.1f}"
+            )
+        out(
+            "SQL: executing and fetching in the driver. Building SQL: the ORM compiling querysets. "
+            "Templates: rendering,\nless the SQL it caused. Rest: signing in and middleware, the "
+            "views' code, making objects from rows."
+        )
 
     def _letters(self, count: int) -> None:
         if not apps.is_installed("vcs_portal.letters") or "bench_letters" not in get_commands():
