@@ -42,7 +42,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## seed-national: fill an empty database with national-scale synthetic data (about 3 minutes)
+## seed-national: fill an empty database with national-scale synthetic data (one to three minutes)
 seed-national: $(VENV)/.runtime
 	$(WITH) $(PY) manage.py migrate --noinput
 	$(WITH) $(PY) manage.py seed_national --seed $(or $(SEED),1)
