@@ -62,7 +62,7 @@ def test_bench_measures_every_page_and_leaves_no_trace():
     for page, figures in parts.items():
         sql, building, templates, rest, total = map(float, figures)
         assert sql > 0 and building > 0 and total > 0, page
-        assert sql + building + templates + rest == pytest.approx(total, abs=0.15)
+        assert sql + building + templates + rest == pytest.approx(total, abs=0.25)  # each to 0.1 ms
     assert float(parts["My caseload (VLO)"][2]) > 0  # a rendered page
     assert re.search(r"Targets: p95 <= 150 ms, ratio <= 2\.0", text)
     # Everything ran in a transaction that was rolled back: no audit rows, sessions or contacts.
