@@ -81,26 +81,20 @@ def timed_parts(clock: Callable[[], float] = time.perf_counter) -> Iterator[Part
     """Time the parts of every request made inside the block; the caller adds ``total``/``requests``."""
     parts = Parts()
     depth = {"building": 0, "templates": 0}
-    inside_template = {"sql": 0.0, "building": 0.0}
 
     def outermost(part: str, original: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
             if depth[part]:
                 return original(*args, **kwargs)
             depth[part] += 1
-            if part == "templates":
-                inside_template.update(sql=parts.sql, building=parts.building)
+            # SQL and building inside this call are theirs, not this part's (a template's reads).
+            others = parts.sql + parts.building
             started = clock()
             try:
                 return original(*args, **kwargs)
             finally:
-                elapsed = clock() - started
+                elapsed = clock() - started - (parts.sql + parts.building - others)
                 depth[part] -= 1
-                if part == "templates":
-                    # Reads the template caused are SQL and building, not rendering.
-                    elapsed -= (parts.sql - inside_template["sql"]) + (
-                        parts.building - inside_template["building"]
-                    )
                 setattr(parts, part, getattr(parts, part) + elapsed)
 
         return timed
