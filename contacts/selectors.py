@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from vcs_portal.core.models import Role, User
 from vcs_portal.core.scope import get_visible_or_404, teams_visible_to
+from victims.selectors import TimelineEntry, case_rows
 
 from .models import (
     Contact,
@@ -28,7 +29,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from victims.models import Case
-    from victims.selectors import TimelineEntry
 
 # Read as "Phone call with the victim", "Letter to the police": written methods go one way.
 WRITTEN_METHODS = {Method.LETTER, Method.EMAIL, Method.TEXT}
@@ -140,7 +140,6 @@ def case_work(*, case: Case) -> CaseWork:
 
     The timeline and the contact card both show these rows; ``case_rows`` lets them share one read.
     """
-    from victims.selectors import case_rows
 
     def load() -> CaseWork:
         tasks = list(
@@ -208,7 +207,6 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
 
     ``newest`` asks for at least the newest that many entries rather than all of them.
     """
-    from victims.selectors import TimelineEntry
 
     entries: list[TimelineEntry] = []
     work = case_work(case=case)

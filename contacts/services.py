@@ -10,22 +10,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
+from offenders import services as offender_services
+from offenders.models import KeyDate, Sentence, SentenceEvent
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role, User
 from vcs_portal.core.pages import govuk_date as _d
 from victims import deadlines
-from victims.models import Case, CaseStatus, ContactLevel
+from victims.eligibility import sentence_reassess
+from victims.models import Case, CaseStatus
 
 from . import selectors
+from .alerts import ALERT_EVENTS, Alert, event_alert, key_date_alert, key_date_history, key_date_is_news
 from .models import (
     Contact,
     ContactWith,
@@ -39,13 +41,8 @@ from .models import (
     TaskStatus,
 )
 
-DEFAULT_ANNUAL_LETTER_WINDOW_DAYS = 30
-DEFAULT_REOFFER_WINDOW_DAYS = 90
-DEFAULT_ALERT_LOOKBACK_DAYS = 30
 # Working days the VLO has to tell a victim about a key event.
 ALERT_WORKING_DAYS = 5
-# Working days to act on a prompt to re-offer the scheme (capped at the date itself).
-REOFFER_WORKING_DAYS = 10
 
 # A contact with the victim by one of these meets the first-contact deadline (Victims' Code,
 # Right 11). A text message is not a conversation; a video call is a visit by other means.
@@ -58,55 +55,9 @@ FIRST_CONTACT_METHODS = {
     Method.EMAIL,
 }
 
-# Which sentence events a victim hears about, by the level of contact they chose (DOMAIN.md s.4).
-# - Release month only: the release itself. HDC is an early release; a conditional discharge is a
-#   hospital patient's release, so a victim of a hospital-order patient is not left out.
-# - Annual letter: releases, plus the events that end or reverse one (recall, death, deportation).
-# - All key stages: everything after sentence, appeals included.
-ALERT_EVENTS: dict[str, frozenset[str]] = {
-    ContactLevel.RELEASE_MONTH: frozenset(
-        {EventKind.RELEASE, EventKind.HDC, EventKind.CONDITIONAL_DISCHARGE}
-    ),
-    ContactLevel.ANNUAL: frozenset(
-        {
-            EventKind.RELEASE,
-            EventKind.HDC,
-            EventKind.CONDITIONAL_DISCHARGE,
-            EventKind.RECALL,
-            EventKind.DEATH,
-            EventKind.DEPORTATION,
-        }
-    ),
-    ContactLevel.ALL_KEY_STAGES: frozenset(set(EventKind) - {EventKind.SENTENCED}),
-}
-# A key date being set counts as this event for the rule above.
-KEY_DATE_EVENTS: dict[str, str] = {
-    KeyDateKind.CRD: EventKind.RELEASE,
-    KeyDateKind.PED: EventKind.PAROLE_ELIGIBILITY,
-}
-# Events after which a victim is told the month only, never the day (DOMAIN.md s.5).
-RELEASE_EVENTS = {EventKind.RELEASE, EventKind.HDC, EventKind.CONDITIONAL_DISCHARGE}
-
-# Cases outside the scheme that are prompted to re-offer it as release nears (Victims' Commissioner 2020).
-REOFFER_STATUSES = [
-    CaseStatus.OPTED_OUT,
-    CaseStatus.DECLINED,
-    CaseStatus.NO_RESPONSE,
-    CaseStatus.UNABLE_TO_TRACE,
-]
-REOFFER_KEY_DATES = [KeyDateKind.PED, KeyDateKind.CRD]
-
-
-def _setting(name: str, default: int) -> int:
-    return getattr(settings, name, default)
-
 
 def _local_date(moment: datetime) -> date:
     return timezone.localtime(moment).date()
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 # --- tasks ------------------------------------------------------------------------
@@ -234,7 +185,7 @@ def task_reassign(*, actor: User, task: Task, owner: User) -> Task:
     return task
 
 
-def _escalation_owner(case: Case) -> User:
+def escalation_owner(case: Case) -> User:
     """The first active manager of the case's team (by id, so it is stable), else the officer."""
     managers = getattr(case.team, "active_managers", None)
     if managers is None:
@@ -274,7 +225,7 @@ def case_reassign(*, actor: User, case: Case, officer: User) -> Case:
         if owner.role == Role.MANAGER:
             if Case.objects.visible_to(owner).filter(pk=case.pk).exists():
                 continue
-            new_owner = _escalation_owner(case)
+            new_owner = escalation_owner(case)
         else:
             new_owner = officer
         if new_owner.pk == owner.pk:
@@ -290,8 +241,12 @@ def case_reassign(*, actor: User, case: Case, officer: User) -> Case:
     return case
 
 
-def _task_close(*, task: Task, status: str, outcome: str, actor: User | None) -> bool:
-    """Close an open task the system no longer needs (e.g. first contact made). Returns whether it did."""
+def task_close(*, task: Task, status: str, outcome: str, actor: User | None) -> bool:
+    """Close an open task the system no longer needs (first contact made, case closed, statement sent).
+
+    The one way generated work is closed: a conditional update, so closing twice closes once,
+    with the completion time, who (None: a rule) and why. Returns whether it closed the task.
+    """
     closed = Task.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
         status=status, outcome=outcome, completed_at=timezone.now(), completed_by=actor
     )
@@ -352,7 +307,7 @@ def _first_contact_check(*, case: Case, contact: Contact, actor: User | None) ->
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, summary="first contact made")
     outcome = f"First contact made on {_d(case.first_contact_on)}"
     for task in Task.objects.filter(FIRST_CONTACT_WORK, case=case, status=TaskStatus.OPEN):
-        _task_close(task=task, status=TaskStatus.DONE, outcome=outcome, actor=actor)
+        task_close(task=task, status=TaskStatus.DONE, outcome=outcome, actor=actor)
 
 
 def _contact_chain(contact: Contact) -> list[int]:
@@ -373,7 +328,7 @@ def _follow_up_sync(*, contact: Contact, actor: User) -> None:
     ).first()
     if open_task is not None:
         if contact.follow_up_on is None:
-            _task_close(
+            task_close(
                 task=open_task,
                 status=TaskStatus.CANCELLED,
                 outcome="Follow-up date removed in a correction",
@@ -548,242 +503,18 @@ def referral_out_outcome(
     return referral
 
 
-# --- generated tasks: the daily deadline sweep --------------------------------------
-
-
-def _task_exists(kind: str, dedupe_key: str) -> Exists:
-    return Exists(Task.objects.filter(case=OuterRef("pk"), kind=kind, dedupe_key=dedupe_key))
-
-
-def _first_contact_tasks(today: date) -> int:
-    created = 0
-    cases = (
-        Case.objects.awaiting_first_contact()
-        .filter(first_contact_due__isnull=False)
-        .exclude(_task_exists(TaskKind.FIRST_CONTACT, "first_contact"))
-        .select_related("officer")
+def tasks_close(*, tasks: QuerySet[Task], status: str, outcome: str, actor: User | None) -> int:
+    """Close every open task in ``tasks`` (see ``task_close``); returns how many it closed."""
+    return sum(
+        task_close(task=task, status=status, outcome=outcome, actor=actor)
+        for task in tasks.filter(status=TaskStatus.OPEN)
     )
-    for case in cases.iterator(chunk_size=500):
-        _, made = task_ensure(
-            case=case,
-            kind=TaskKind.FIRST_CONTACT,
-            dedupe_key="first_contact",
-            title="Make first contact with the victim",
-            detail=case.first_contact_rule,
-            due_on=case.first_contact_due,
-        )
-        created += made
-    return created
-
-
-def _escalation_tasks(today: date) -> int:
-    created = 0
-    cases = (
-        Case.objects.awaiting_first_contact()
-        .filter(statutory=True)
-        .filter(Q(first_contact_due__lt=today) | Q(escalation_due__lt=today))
-        .exclude(_task_exists(TaskKind.ESCALATION, "escalation"))
-        .select_related("officer", "team")
-        .prefetch_related(
-            Prefetch(
-                "team__managers",
-                queryset=User.objects.filter(is_active=True, role=Role.MANAGER).order_by("pk"),
-                to_attr="active_managers",
-            )
-        )
-    )
-    for case in cases:
-        missed = [d for d in (case.first_contact_due, case.escalation_due) if d and d < today]
-        _, made = task_ensure(
-            case=case,
-            kind=TaskKind.ESCALATION,
-            dedupe_key="escalation",
-            title="Escalation: first contact with the victim is overdue",
-            detail=(
-                f"First contact was due by {_d(case.first_contact_due)}."
-                if case.first_contact_due
-                else "First contact is overdue."
-            )
-            + " Agree with the officer how the victim will be reached.",
-            # The day the case became overdue, so a late run gives the same date.
-            due_on=min(missed) + timedelta(days=1),
-            owner=_escalation_owner(case),
-            priority=Priority.HIGH,
-        )
-        created += made
-    return created
-
-
-def _annual_letter_tasks(today: date) -> int:
-    created = 0
-    window = timedelta(days=_setting("VCS_ANNUAL_LETTER_WINDOW_DAYS", DEFAULT_ANNUAL_LETTER_WINDOW_DAYS))
-    cases = (
-        Case.objects.filter(
-            status=CaseStatus.OPTED_IN,
-            contact_level__in=[ContactLevel.ANNUAL, ContactLevel.ALL_KEY_STAGES],
-        )
-        .annotate(last_letter_due=Max("tasks__due_on", filter=Q(tasks__kind=TaskKind.ANNUAL_LETTER)))
-        .select_related("officer")
-    )
-    for case in cases.iterator(chunk_size=500):
-        # Counted from the opt-in, or from when the last letter was due, whichever is later: a
-        # letter sent early does not move the cycle, so each year has exactly one letter.
-        due = deadlines.annual_letter_due(case.status_changed_on)
-        if case.last_letter_due:
-            after_last = deadlines.annual_letter_due(case.last_letter_due)
-            due = max(due, after_last, key=lambda d: d.due)
-        if today < due.due - window:
-            continue
-        _, made = task_ensure(
-            case=case,
-            kind=TaskKind.ANNUAL_LETTER,
-            dedupe_key=f"annual:{due.due.year}",
-            title="Send the annual letter",
-            detail=(
-                f"Due {_d(due.due)}: {due.rule}. Say what has changed, including the current security "
-                "category and the next key date (in months, never an exact release date)."
-            ),
-            due_on=due.due,
-        )
-        created += made
-    return created
-
-
-def _reoffer_tasks(today: date) -> int:
-    horizon = today + timedelta(days=_setting("VCS_REOFFER_WINDOW_DAYS", DEFAULT_REOFFER_WINDOW_DAYS))
-    candidates = Case.objects.filter(status__in=REOFFER_STATUSES)
-    # What is coming, per sentence: the current (newest) PED and CRD, and parole hearings.
-    coming: dict[int, list[tuple[str, str, date]]] = defaultdict(list)
-    current = (
-        KeyDate.objects.filter(sentence_id__in=candidates.values("sentence_id"), kind__in=REOFFER_KEY_DATES)
-        .order_by("sentence_id", "kind", "-recorded_at", "-pk")
-        .distinct("sentence_id", "kind")
-    )
-    for key_date in current:
-        if today <= key_date.date <= horizon:
-            coming[key_date.sentence_id].append((key_date.kind, key_date.get_kind_display(), key_date.date))
-    hearings = SentenceEvent.objects.filter(
-        sentence_id__in=candidates.values("sentence_id"),
-        kind=EventKind.PAROLE_HEARING,
-        occurred_on__range=(today, horizon),
-    )
-    for event in hearings:
-        coming[event.sentence_id].append((event.kind, event.get_kind_display(), event.occurred_on))
-    if not coming:
-        return 0
-    cases = list(candidates.filter(sentence_id__in=coming.keys()).select_related("officer"))
-    existing = set(
-        Task.objects.filter(kind=TaskKind.REOFFER, case__in=cases).values_list("case_id", "dedupe_key")
-    )
-    created = 0
-    for case in cases:
-        for kind, label, on in coming[case.sentence_id]:
-            dedupe_key = f"reoffer:{kind}:{on.isoformat()}"
-            if (case.pk, dedupe_key) in existing:
-                continue
-            _, made = task_ensure(
-                case=case,
-                kind=TaskKind.REOFFER,
-                dedupe_key=dedupe_key,
-                title=f"Consider re-offering the scheme: {_lower_first(label)} on {_d(on)}",
-                detail=(
-                    f"The victim is {CaseStatus(case.status).label.lower()}. As release or a parole review "
-                    "nears, consider offering the scheme again."
-                ),
-                due_on=min(deadlines.add_working_days(today, REOFFER_WORKING_DAYS), on),
-            )
-            created += made
-    return created
-
-
-def _close_spent_tasks() -> tuple[int, int]:
-    """Close first-contact work once contact is made, and every open task of a closed case."""
-    met = 0
-    for task in Task.objects.filter(
-        FIRST_CONTACT_WORK, status=TaskStatus.OPEN, case__first_contact_on__isnull=False
-    ).select_related("case"):
-        met += _task_close(
-            task=task,
-            status=TaskStatus.DONE,
-            outcome=f"First contact made on {_d(task.case.first_contact_on)}",
-            actor=None,
-        )
-    cancelled = 0
-    for task in Task.objects.filter(status=TaskStatus.OPEN, case__status=CaseStatus.CLOSED):
-        cancelled += _task_close(task=task, status=TaskStatus.CANCELLED, outcome="Case closed", actor=None)
-    return met, cancelled
-
-
-def deadline_sweep(*, today: date) -> dict[str, int]:
-    """Make the tasks the deadlines call for on ``today``. Safe to run twice; a missed day is
-    caught up by the next run, because each rule looks at what is due, not at what changed.
-
-    Returns how many tasks of each kind were created (and how many were closed as spent).
-    """
-    with transaction.atomic():
-        first_contact_met, closed_case = _close_spent_tasks()
-    return {
-        "first_contact": _first_contact_tasks(today),
-        "escalation": _escalation_tasks(today),
-        "annual_letter": _annual_letter_tasks(today),
-        "reoffer": _reoffer_tasks(today),
-        "closed_first_contact_met": first_contact_met,
-        "closed_case_closed": closed_case,
-    }
 
 
 # --- alerts: tell the victim about key events ----------------------------------------
 
 
-@dataclass(frozen=True)
-class _Alert:
-    """Something a victim may need telling, as the rule sees it."""
-
-    sentence_id: int
-    event_kind: str  # which EventKind the level-of-contact rule treats this as
-    dedupe_key: str
-    title: str
-    detail: str
-    on: date
-
-
-def _event_alert(event: SentenceEvent) -> _Alert:
-    label = event.get_kind_display()
-    if event.kind in RELEASE_EVENTS:
-        tell = f"Tell the victim the month ({event.occurred_on:%B %Y}), never the exact date"
-    else:
-        tell = "Tell the victim what this means for them"
-    # Never event.location or event.detail: they may name the prison (DOMAIN.md s.5).
-    return _Alert(
-        sentence_id=event.sentence_id,
-        event_kind=event.kind,
-        dedupe_key=f"event:{event.pk}",
-        title=f"Tell the victim: {label}" + (" (correction)" if event.corrects_id else ""),
-        detail=f"{label} on {_d(event.occurred_on)}. {tell}, and never where the offender is held.",
-        on=event.occurred_on,
-    )
-
-
-def _key_date_alert(key_date: KeyDate) -> _Alert | None:
-    event_kind = KEY_DATE_EVENTS.get(key_date.kind)
-    if event_kind is None:
-        return None
-    label = key_date.get_kind_display()
-    if event_kind in RELEASE_EVENTS:
-        tell = f"Tell the victim the month ({key_date.date:%B %Y}), never the exact date"
-    else:
-        tell = "Tell the victim what this means for them"
-    return _Alert(
-        sentence_id=key_date.sentence_id,
-        event_kind=event_kind,
-        dedupe_key=f"key_date:{key_date.pk}",
-        title=f"Tell the victim: {label} set",
-        detail=f"{label}: {_d(key_date.date)}. {tell}.",
-        on=key_date.date,
-    )
-
-
-def _alerts_create(alerts: Iterable[_Alert], *, actor: User | None, today: date) -> int:
+def alerts_create(alerts: Iterable[Alert], *, actor: User | None, today: date) -> int:
     """One KEY_EVENT task per opted-in case whose level of contact asks for the alert.
 
     Bulk-fetches the cases and the tasks already made, so only new tasks cost queries.
@@ -830,74 +561,85 @@ def _alerts_create(alerts: Iterable[_Alert], *, actor: User | None, today: date)
 def alerts_for_event(*, event: SentenceEvent, actor: User | None = None, today: date | None = None) -> int:
     """Make a task to tell each opted-in victim on the sentence about ``event``, if their level of
     contact asks for it. Returns how many tasks were created; safe to call twice."""
-    return _alerts_create([_event_alert(event)], actor=actor, today=today or timezone.localdate())
-
-
-def _key_date_history(sentence_ids: Iterable[int]) -> dict[tuple[int, str], list[KeyDate]]:
-    """Every CRD and PED of the sentences, newest first per (sentence, kind), in one query."""
-    history: dict[tuple[int, str], list[KeyDate]] = defaultdict(list)
-    for key_date in KeyDate.objects.filter(
-        sentence_id__in=sentence_ids, kind__in=list(KEY_DATE_EVENTS)
-    ).order_by("sentence_id", "kind", "-recorded_at", "-pk"):
-        history[(key_date.sentence_id, key_date.kind)].append(key_date)
-    return history
-
-
-def _key_date_is_news(key_date: KeyDate, history: list[KeyDate]) -> bool:
-    """Whether ``key_date`` is the current value and differs from the one it replaced."""
-    if not history or history[0].pk != key_date.pk:
-        return False
-    return len(history) == 1 or history[1].date != key_date.date
+    return alerts_create([event_alert(event)], actor=actor, today=today or timezone.localdate())
 
 
 def alerts_for_key_date(*, key_date: KeyDate, actor: User | None = None, today: date | None = None) -> int:
     """Make a task to tell each opted-in victim that a release (CRD) or parole eligibility (PED)
     date has been set or changed. Returns how many tasks were created; safe to call twice."""
-    alert = _key_date_alert(key_date)
+    alert = key_date_alert(key_date)
     if alert is None:
         return 0
-    history = _key_date_history([key_date.sentence_id])[(key_date.sentence_id, key_date.kind)]
-    if not _key_date_is_news(key_date, history):
+    history = key_date_history([key_date.sentence_id])[(key_date.sentence_id, key_date.kind)]
+    if not key_date_is_news(key_date, history):
         return 0
-    return _alerts_create([alert], actor=actor, today=today or timezone.localdate())
+    return alerts_create([alert], actor=actor, today=today or timezone.localdate())
 
 
-def alerts_sweep(*, today: date, lookback_days: int | None = None) -> int:
-    """Re-run the alerts for events and key dates recorded in the last ``lookback_days``, so an
-    alert missed at the time (an error, a deploy) is made now. Returns how many tasks were created."""
-    if lookback_days is None:
-        lookback_days = _setting("VCS_ALERT_LOOKBACK_DAYS", DEFAULT_ALERT_LOOKBACK_DAYS)
-    since = timezone.make_aware(datetime.combine(today - timedelta(days=lookback_days), datetime.min.time()))
-    alerts: list[_Alert] = [
-        _event_alert(event)
-        for event in SentenceEvent.objects.filter(recorded_at__gte=since).exclude(kind=EventKind.SENTENCED)
-    ]
-    # Only the current value of each key date: one superseded within the window is old news.
-    recent = KeyDate.objects.filter(kind__in=list(KEY_DATE_EVENTS), recorded_at__gte=since)
-    for history in _key_date_history(recent.values("sentence_id")).values():
-        current = history[0]
-        if current.recorded_at >= since and _key_date_is_news(current, history):
-            alert = _key_date_alert(current)
-            if alert is not None:
-                alerts.append(alert)
-    return _alerts_create(alerts, actor=None, today=today)
+# --- facts about the sentence, with what follows from them -------------------------
+# The offenders app records the fact; what it means for victims (an alert to tell them, a case
+# to review) is decided here, in the same transaction, so every effect of one action is in view.
 
 
-__all__ = [
-    "ALERT_EVENTS",
-    "TaskKind",
-    "alerts_for_event",
-    "alerts_for_key_date",
-    "alerts_sweep",
-    "case_reassign",
-    "contact_correct",
-    "contact_edits_in_place",
-    "contact_record",
-    "deadline_sweep",
-    "referral_out_outcome",
-    "referral_out_record",
-    "task_complete",
-    "task_create_manual",
-    "task_ensure",
-    "task_reassign",
-]
+@transaction.atomic
+def sentence_event_add(
+    *,
+    actor: User,
+    sentence: Sentence,
+    kind: str,
+    occurred_on: date,
+    detail: str = "",
+    location: str = "",
+    corrects: SentenceEvent | None = None,
+) -> SentenceEvent:
+    """Record a sentence event, then make the alert tasks for the victims who asked to hear of it."""
+    event = offender_services.sentence_event_record(
+        actor=actor,
+        sentence=sentence,
+        kind=kind,
+        occurred_on=occurred_on,
+        detail=detail,
+        location=location,
+        corrects=corrects,
+    )
+    alerts_for_event(event=event, actor=actor)
+    return event
+
+
+@transaction.atomic
+def key_date_add(*, actor: User, sentence: Sentence, kind: str, on: date, source: str) -> KeyDate:
+    """Record a key date, then tell the victims for whom it is news (a CRD or PED set or moved)."""
+    key_date = offender_services.key_date_record(
+        actor=actor, sentence=sentence, kind=kind, on=on, source=source
+    )
+    alerts_for_key_date(key_date=key_date, actor=actor)
+    return key_date
+
+
+@transaction.atomic
+def appeal_record(
+    *,
+    actor: User,
+    sentence: Sentence,
+    decided_on: date,
+    years: int | None,
+    months: int | None,
+    days: int | None,
+    detail: str = "",
+) -> SentenceEvent:
+    """Record an appeal's new term, flag the cases whose eligibility changed, and raise the alerts.
+
+    A case whose sentence no longer qualifies is flagged for review, never dropped.
+    """
+    event = offender_services.sentence_amend_on_appeal(
+        actor=actor,
+        sentence=sentence,
+        decided_on=decided_on,
+        years=years,
+        months=months,
+        days=days,
+        detail=detail,
+    )
+    sentence_reassess(sentence=sentence, actor=actor)
+    alerts_for_event(event=event, actor=actor)
+    return event

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +19,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from offenders.services import security_category_record
 from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import AuditAction, Role
 from vcs_portal.core.pages import form_saved, post_data
+from victims.forms import AppealForm, KeyDateForm, SentenceEventForm
 from victims.models import Case
 from victims.selectors import case_get_for_user
 
@@ -50,7 +53,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 
 def _case_url(case: Case) -> str:
-    return reverse("victims:case_detail", args=[case.pk])
+    return reverse("cases:detail", args=[case.pk])
 
 
 def _question_page(
@@ -331,4 +334,99 @@ def referral_out_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             ("Referred", f"{referral.referred_on:%-d %B %Y}"),
         ],
+    )
+
+
+# --- facts about the sentence, with the alerts and reviews that follow ------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+
+    def save(d: dict[str, Any]) -> None:
+        # One transaction: a category that cannot be saved takes the event back out with it.
+        with transaction.atomic():
+            services.sentence_event_add(
+                actor=request.user,
+                sentence=case.sentence,
+                kind=d["kind"],
+                occurred_on=d["occurred_on"],
+                detail=d["detail"],
+                location=d["location"],
+            )
+            if d["security_category"]:
+                security_category_record(
+                    actor=request.user,
+                    offender=case.offender,
+                    category=d["security_category"],
+                    effective_on=d["occurred_on"],
+                )
+
+    form = SentenceEventForm(post_data(request))
+    return _question_page(
+        request,
+        case=case,
+        form=form,
+        title="Record a sentence event",
+        save=lambda: save(form.cleaned_data),
+        success="Event recorded",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_date_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+    form = KeyDateForm(post_data(request))
+
+    def save() -> object:
+        d = form.cleaned_data
+        return services.key_date_add(
+            actor=request.user, sentence=case.sentence, kind=d["kind"], on=d["on"], source=d["source"]
+        )
+
+    return _question_page(
+        request,
+        case=case,
+        form=form,
+        title="Record a key date",
+        intro="The date you record becomes the current one. Earlier values stay in the history.",
+        save=save,
+        success="Key date recorded",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+    sentence = case.sentence
+    if sentence.is_indeterminate or sentence.is_hospital:
+        length = "indeterminate: leave the length blank unless the court gave one"
+    else:
+        length = sentence.term_display or "not recorded"
+    form = AppealForm(post_data(request))
+
+    def save() -> object:
+        d = form.cleaned_data
+        return services.appeal_record(
+            actor=request.user,
+            sentence=case.sentence,
+            decided_on=d["decided_on"],
+            years=d["years"],
+            months=d["months"],
+            days=d["days"],
+            detail=d["detail"],
+        )
+
+    return _question_page(
+        request,
+        case=case,
+        form=form,
+        title="Record an appeal",
+        intro=f"The length of the sentence is {length}. The old length is kept in the timeline.",
+        save=save,
+        success="Appeal recorded",
     )

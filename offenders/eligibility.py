@@ -11,20 +11,15 @@ never closed by a rule.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-
-from vcs_portal.core.audit import audit_record
-from vcs_portal.core.models import AuditAction, AuditEvent, User
 
 from .models import (
     HOSPITAL_TYPES,
@@ -40,14 +35,9 @@ from .models import (
     SentenceType,
 )
 
-if TYPE_CHECKING:  # victims.models imports offenders.models; importing it here at run time would loop.
-    from victims.models import Case
-
-DEFAULT_MIN_CUSTODY_MONTHS = 12
 SWEEP_CHUNK_SIZE = 2000
 # Any fixed 64-bit number: held for the whole sweep so two workers never run it at once.
 SWEEP_LOCK_KEY = 0x5643_5345_4C49_47  # "VCSELIG"
-REVIEW_SUMMARY = "flagged for eligibility review"
 
 DVCVA = "Domestic Violence, Crime and Victims Act 2004"
 SOURCE_CUSTODY = f"s.35 {DVCVA}"
@@ -95,7 +85,7 @@ class Assessment:
 
 def min_custody_months() -> int:
     """The custody threshold in months; a setting so a change in law or policy is not a code change."""
-    return int(getattr(settings, "VCS_ELIGIBILITY_MIN_CUSTODY_MONTHS", DEFAULT_MIN_CUSTODY_MONTHS))
+    return settings.VCS_ELIGIBILITY_MIN_CUSTODY_MONTHS
 
 
 def _number(n: int) -> str:
@@ -372,58 +362,18 @@ def assess(sentence: Sentence, counts: Sequence[SentenceOffence] | None = None) 
     return Assessment(discretionary.outcome, discretionary.rule, (*refusal.reasons, *discretionary.reasons))
 
 
-# --- storing assessments and flagging cases ---------------------------------------------------
+# --- storing assessments ----------------------------------------------------------------------
+# Offenders own the assessment rows; what a change means for a case (flagging it for review) is
+# the victims app's, which calls these and then acts (victims/eligibility.py).
 
 
-def _review_reason(previous: str | None, assessment: Assessment, *, was_statutory: bool) -> str:
-    """The text shown on a flagged case: what changed, under which rule, and that it stays open."""
-    rule = RULE_LABELS.get(assessment.rule, assessment.rule)
-    new = _label(assessment.outcome).lower()
-    if previous is None:
-        before = "statutory" if was_statutory else "non-statutory"
-        text = f"Eligibility assessed as {new} ({rule}), but the case is recorded as {before}."
-    else:
-        text = f"Eligibility changed from {_label(previous).lower()} to {new} ({rule})."
-    return f"{text} Review the case; it has not been closed."[:255]
+@dataclass(frozen=True)
+class AssessmentChange:
+    """A sentence whose stored outcome or rule changed: what it was (None: first assessed) and is now."""
 
-
-def _flag_cases(cases: Iterable[Case], previous: str | None, assessment: Assessment) -> list[Case]:
-    """Mark the open cases whose statutory standing changed; return those changed (unsaved).
-
-    A case leaving statutory is flagged, never closed or made non-statutory: a manager decides.
-    A case becoming statutory is made statutory, so deadlines apply at once, and flagged. With no
-    earlier assessment, a case is flagged only where its own ``statutory`` flag disagrees.
-    """
-    now_statutory = assessment.outcome == Eligibility.STATUTORY
-    flagged: list[Case] = []
-    for case in cases:
-        if previous is None:
-            changed = case.statutory != now_statutory
-        else:
-            changed = (previous == Eligibility.STATUTORY) != now_statutory
-        if not changed:
-            continue
-        case.review_reason = _review_reason(previous, assessment, was_statutory=case.statutory)
-        case.needs_review = True
-        if now_statutory:
-            case.statutory = True
-        flagged.append(case)
-    return flagged
-
-
-def _save_flags(flagged: list[Case]) -> None:
-    """Save flagged cases with one UPDATE per distinct reason.
-
-    A handful of distinct reasons covers any number of cases; bulk_update's CASE per row takes
-    tens of seconds for the tens of thousands a first sweep can flag.
-    """
-    from victims.models import Case
-
-    groups: dict[tuple[str, bool], list[int]] = defaultdict(list)
-    for case in flagged:
-        groups[(case.review_reason, case.statutory)].append(case.pk)
-    for (reason, statutory), pks in groups.items():
-        Case.objects.filter(pk__in=pks).update(needs_review=True, review_reason=reason, statutory=statutory)
+    sentence_id: int
+    previous: str | None
+    result: Assessment
 
 
 def _latest(sentence: Sentence) -> EligibilityAssessment | None:
@@ -431,38 +381,28 @@ def _latest(sentence: Sentence) -> EligibilityAssessment | None:
 
 
 @transaction.atomic
-def sentence_reassess(
-    *, sentence: Sentence, actor: User | None = None, today: date | None = None
-) -> EligibilityAssessment | None:
+def sentence_assess(*, sentence: Sentence, today: date | None = None) -> AssessmentChange | None:
     """Assess a sentence and store the result if its outcome or rule changed; None if nothing changed.
 
-    Call after a sentence, its counts or an offence's flags change (an appeal, a correction).
     Never overwrites: a change is a new row, so the history shows what was decided when.
     """
-    from victims.models import Case, CaseStatus
-
-    # Serialise reassessments of one sentence, so two at once cannot both add a row.
+    # Serialise assessments of one sentence, so two at once cannot both add a row.
     list(Sentence.objects.select_for_update().filter(pk=sentence.pk).values_list("pk"))
     result = assess(sentence)
     latest = _latest(sentence)
     if latest is not None and (latest.outcome, latest.rule) == (result.outcome, result.rule):
         return None
-    row = EligibilityAssessment.objects.create(
+    EligibilityAssessment.objects.create(
         sentence=sentence,
         outcome=result.outcome,
         rule=result.rule,
         reasons=list(result.reasons),
         assessed_on=today or timezone.localdate(),
     )
-    open_cases = Case.objects.filter(sentence=sentence).exclude(status=CaseStatus.CLOSED)
-    flagged = _flag_cases(open_cases, latest.outcome if latest else None, result)
-    _save_flags(flagged)
-    for case in flagged:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, summary=REVIEW_SUMMARY)
-    return row
+    return AssessmentChange(sentence.pk, latest.outcome if latest else None, result)
 
 
-# --- the daily sweep --------------------------------------------------------------------------
+# --- the daily sweep's parts --------------------------------------------------------------------
 
 # Consecutive sentences by pk, each with its counts (offences attached).
 Chunk = list[tuple[Sentence, list[SentenceOffence]]]
@@ -472,7 +412,7 @@ SENTENCE_FACTS = ("pk", "sentence_type", "sentence_date", "years", "months", "da
 COUNT_FACTS = ("pk", "sentence_id", "offence_id", "concurrency", "position", "years", "months", "days")
 
 
-def _load_chunk(after_pk: int, size: int, offences: dict[int, Offence]) -> Chunk:
+def chunk_load(after_pk: int, size: int, offences: dict[int, Offence]) -> Chunk:
     """The next ``size`` sentences after ``after_pk`` with their counts and offences, in two queries.
 
     Counts come in one query by pk range and offences from the catalogue loaded once per sweep:
@@ -500,23 +440,23 @@ def _load_chunk(after_pk: int, size: int, offences: dict[int, Offence]) -> Chunk
     return [(sentence, by_sentence[sentence.pk]) for sentence in sentences]
 
 
-def _sweep_chunk(chunk: Chunk, *, run_on: date, sweep: EligibilitySweep) -> None:
-    """Assess one chunk in a constant number of queries, adding its tallies to ``sweep`` (unsaved)."""
-    from victims.models import Case, CaseStatus
+def chunk_assess(chunk: Chunk, *, run_on: date, sweep: EligibilitySweep) -> dict[int, AssessmentChange]:
+    """Assess one chunk in a constant number of queries, storing the changed outcomes.
 
+    Adds the chunk's tallies to ``sweep`` (unsaved) and returns the changes by sentence pk.
+    """
     # The chunk is every sentence in a pk range, so filter by the range: an index range scan
     # whatever the planner's statistics, where a 2,000-id IN list can fall back to a table scan.
-    in_chunk = {"sentence_id__gte": chunk[0][0].pk, "sentence_id__lte": chunk[-1][0].pk}
     latest = {
         a.sentence_id: a
-        for a in EligibilityAssessment.objects.filter(**in_chunk)
+        for a in EligibilityAssessment.objects.filter(**chunk_range(chunk))
         .order_by("sentence_id", "-assessed_at", "-pk")
         .distinct("sentence_id")
         .only("sentence_id", "outcome", "rule")
     }
     now = timezone.now()
     new_rows: list[EligibilityAssessment] = []
-    changed: dict[int, tuple[str | None, Assessment]] = {}
+    changed: dict[int, AssessmentChange] = {}
     for sentence, counts in chunk:
         result = assess(sentence, counts)
         sweep.sentences_checked += 1
@@ -529,7 +469,7 @@ def _sweep_chunk(chunk: Chunk, *, run_on: date, sweep: EligibilitySweep) -> None
         before = latest.get(sentence.pk)
         if before is not None and (before.outcome, before.rule) == (result.outcome, result.rule):
             continue
-        changed[sentence.pk] = (before.outcome if before else None, result)
+        changed[sentence.pk] = AssessmentChange(sentence.pk, before.outcome if before else None, result)
         new_rows.append(
             EligibilityAssessment(
                 sentence_id=sentence.pk,
@@ -540,36 +480,15 @@ def _sweep_chunk(chunk: Chunk, *, run_on: date, sweep: EligibilitySweep) -> None
                 assessed_at=now,
             )
         )
-    if not new_rows:
-        return
-    sweep.changed += len(new_rows)
-    EligibilityAssessment.objects.bulk_create(new_rows)
-    cases = (
-        Case.objects.filter(**in_chunk, sentence_id__in=list(changed))
-        .exclude(status=CaseStatus.CLOSED)
-        .order_by()
-        .only("pk", "sentence_id", "statutory", "needs_review", "review_reason")
-    )
-    flagged: list[Case] = []
-    for case in cases:
-        previous, result = changed[case.sentence_id]
-        flagged += _flag_cases([case], previous, result)
-    if not flagged:
-        return
-    _save_flags(flagged)
-    # The sweep has no request, so no origin; the rows are otherwise those audit_record writes.
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            at=now,
-            actor=None,
-            action=AuditAction.UPDATE,
-            object_type=Case._meta.label,
-            object_id=str(case.pk),
-            summary=REVIEW_SUMMARY,
-        )
-        for case in flagged
-    )
-    sweep.flagged_for_review += len(flagged)
+    if new_rows:
+        sweep.changed += len(new_rows)
+        EligibilityAssessment.objects.bulk_create(new_rows)
+    return changed
+
+
+def chunk_range(chunk: Chunk) -> dict[str, int]:
+    """A filter on ``sentence_id`` covering the chunk's pk range."""
+    return {"sentence_id__gte": chunk[0][0].pk, "sentence_id__lte": chunk[-1][0].pk}
 
 
 def _try_lock() -> bool:
@@ -583,21 +502,24 @@ def _unlock() -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
 
 
-def eligibility_sweep(*, run_on: date, chunk_size: int = SWEEP_CHUNK_SIZE) -> EligibilitySweep:
-    """Re-check every sentence once a day; a second run the same day returns the finished summary.
+def sentences_sweep(
+    *, run_on: date, chunk_size: int = SWEEP_CHUNK_SIZE
+) -> Iterator[tuple[EligibilitySweep, Chunk, dict[int, AssessmentChange]]]:
+    """Walk every sentence once for ``run_on``, yielding each chunk's changes inside its transaction.
 
-    The day is claimed by its unique summary row, and a session advisory lock stops a second
-    worker running alongside (it returns the unfinished row untouched). Each chunk commits on its
-    own, so a crash loses at most one chunk; the row stays unfinished and the next run redoes the
-    day, adding rows only where the last stored outcome still differs.
+    The caller (the victims app's sweep) flags cases for each chunk before the next is read, in
+    the chunk's own transaction, so a crash loses at most one chunk whole. The day is claimed by
+    its unique summary row, and a session advisory lock stops a second worker running alongside;
+    a day already finished, or held by another worker, yields nothing. An unfinished row (a crashed
+    run) is redone, adding rows only where the last stored outcome still differs.
     """
     sweep, _ = EligibilitySweep.objects.get_or_create(run_on=run_on)
     if sweep.finished_at is not None or not _try_lock():
-        return sweep
+        return
     try:
         sweep.refresh_from_db()  # A worker that held the lock may have finished since we read the row.
         if sweep.finished_at is not None:
-            return sweep
+            return
         # A crashed run left partial tallies; this run recounts the whole day.
         sweep.started_at = timezone.now()
         sweep.sentences_checked = sweep.statutory = sweep.discretionary = sweep.not_eligible = 0
@@ -605,16 +527,15 @@ def eligibility_sweep(*, run_on: date, chunk_size: int = SWEEP_CHUNK_SIZE) -> El
         offences = Offence.objects.in_bulk()  # the catalogue: a few hundred rows, read once
         last_pk = 0
         while True:
-            chunk = _load_chunk(last_pk, chunk_size, offences)
+            chunk = chunk_load(last_pk, chunk_size, offences)
             if not chunk:
                 break
             with transaction.atomic():
-                _sweep_chunk(chunk, run_on=run_on, sweep=sweep)
+                yield sweep, chunk, chunk_assess(chunk, run_on=run_on, sweep=sweep)
             last_pk = chunk[-1][0].pk
             if len(chunk) < chunk_size:
                 break
         sweep.finished_at = timezone.now()
         sweep.save()
-        return sweep
     finally:
         _unlock()

@@ -19,6 +19,7 @@ from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Team
 from vcs_portal.core.pages import govuk_date as _d
 
+from .eligibility import sentence_assess
 from .models import (
     LENGTH_REQUIRED_TYPES,
     Concurrency,
@@ -218,14 +219,9 @@ def sentence_create(
         recorded_by=actor,
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=sentence)
-    _reassess(sentence=sentence, actor=actor)
+    # A new sentence has no cases yet, so there is nothing to flag: the assessment is stored.
+    sentence_assess(sentence=sentence)
     return sentence
-
-
-def _reassess(*, sentence: Sentence, actor: User | None) -> None:
-    from .eligibility import sentence_reassess
-
-    sentence_reassess(sentence=sentence, actor=actor)
 
 
 @transaction.atomic
@@ -239,7 +235,10 @@ def sentence_event_record(
     location: str = "",
     corrects: SentenceEvent | None = None,
 ) -> SentenceEvent:
-    """Add an event to the sentence's timeline. Events are never edited; a correction is a new one."""
+    """Add an event to the sentence's timeline. Events are never edited; a correction is a new one.
+
+    Only the fact: ``contacts.services.sentence_event_add`` records it and raises the alerts.
+    """
     if occurred_on < sentence.sentence_date:
         label = EventKind(kind).label.lower()
         raise ValidationError(
@@ -266,20 +265,15 @@ def sentence_event_record(
     if kind in MOVING_EVENTS and event.location:
         Offender.objects.filter(pk=sentence.offender_id).update(location=event.location)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=event, summary=f"event: {kind}")
-    _after_event(event=event, actor=actor)
     return event
-
-
-def _after_event(*, event: SentenceEvent, actor: User) -> None:
-    """Tell the VLOs whose victims asked for this kind of event (a task each, at once)."""
-    from contacts.services import alerts_for_event
-
-    alerts_for_event(event=event, actor=actor)
 
 
 @transaction.atomic
 def key_date_record(*, actor: User, sentence: Sentence, kind: str, on: date, source: str) -> KeyDate:
-    """Record a key date with its source; the previous value stays in the history."""
+    """Record a key date with its source; the previous value stays in the history.
+
+    Only the fact: ``contacts.services.key_date_add`` records it and raises the alerts.
+    """
     if on < sentence.sentence_date:
         raise ValidationError(
             {"on": f"The date must be on or after the sentence date ({_d(sentence.sentence_date)})"}
@@ -290,9 +284,6 @@ def key_date_record(*, actor: User, sentence: Sentence, kind: str, on: date, sou
     key_date.full_clean()
     key_date.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=key_date, summary=f"key date: {kind}")
-    from contacts.services import alerts_for_key_date
-
-    alerts_for_key_date(key_date=key_date, actor=actor)
     return key_date
 
 
@@ -306,10 +297,11 @@ def sentence_amend_on_appeal(
     months: int | None,
     days: int | None,
     detail: str = "",
-) -> Sentence:
-    """An appeal changed the term: keep the old term in the event, then re-check eligibility.
+) -> SentenceEvent:
+    """An appeal changed the term: store the new term and an appeal event that keeps the old one.
 
-    A case whose sentence no longer qualifies is flagged for review, never dropped.
+    Returns the event. Only the facts: ``contacts.services.appeal_record`` records them, then
+    re-checks eligibility (flagging the cases) and raises the alerts.
     """
     if sentence.sentence_type in LENGTH_REQUIRED_TYPES and not any((years, months, days)):
         raise ValidationError({"years": "Enter the length of the sentence after the appeal"})
@@ -318,12 +310,10 @@ def sentence_amend_on_appeal(
     sentence.full_clean()
     sentence.save(update_fields=["years", "months", "days"])
     note = f"Term changed on appeal from {before} to {sentence.term_display or 'no fixed term'}."
-    sentence_event_record(
+    return sentence_event_record(
         actor=actor,
         sentence=sentence,
         kind=EventKind.APPEAL,
         occurred_on=decided_on,
         detail=f"{note} {detail}".strip(),
     )
-    _reassess(sentence=sentence, actor=actor)
-    return sentence

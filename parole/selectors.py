@@ -24,7 +24,7 @@ from victims.deadlines import (
     reconsideration_window_end,
     vps_due,
 )
-from victims.selectors import TimelineEntry
+from victims.selectors import TimelineEntry, case_rows
 
 from .models import (
     NO_PAROLE_TYPES,
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 # Victims of restricted patients may make a victim impact statement, about conditions only, for
 # tribunal applications made on or after this day (Victims and Prisoners Act 2024 commencement).
-DEFAULT_VIS_TRIBUNAL_FROM = date(2025, 6, 25)
 
 ROUTE_TRIBUNAL = "tribunal"
 ROUTE_HOSPITAL_MANAGERS = "hospital_managers"
@@ -59,7 +58,7 @@ def vis_tribunal_from() -> date:
 
     Setting ``VCS_VIS_TRIBUNAL_FROM`` (a date or an ISO string); default 25 June 2025.
     """
-    value = getattr(settings, "VCS_VIS_TRIBUNAL_FROM", None) or DEFAULT_VIS_TRIBUNAL_FROM
+    value = settings.VCS_VIS_TRIBUNAL_FROM
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
@@ -282,7 +281,6 @@ class CaseParoleRows:
 
 def case_parole_rows(*, case: Case) -> CaseParoleRows:
     """The case's parole rows, read once per case object: the timeline and the card share them."""
-    from victims.selectors import case_rows
 
     def load() -> CaseParoleRows:
         return CaseParoleRows(

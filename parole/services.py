@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.models import Priority, Task, TaskKind, TaskStatus
-from contacts.services import task_ensure
+from contacts.models import Task, TaskKind, TaskStatus
+from contacts.services import task_ensure, tasks_close
 from offenders.models import SentenceType
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction
@@ -231,20 +231,16 @@ def _vps_due_task_ensure(
 def _vps_tasks_close(*, statement: VictimPersonalStatement, actor: User) -> None:
     """Mark the VPS tasks for this review done once the statement has gone to the Board."""
     review_pk = statement.review_id
-    tasks = Task.objects.select_for_update().filter(
-        case_id=statement.case_id,
-        status=TaskStatus.OPEN,
-        kind__in=[TaskKind.VPS_DUE, TaskKind.VPS_OVERDUE],
-        dedupe_key__in=[f"vps:{review_pk}", f"vps-overdue:{review_pk}"],
+    tasks_close(
+        tasks=Task.objects.filter(
+            case_id=statement.case_id,
+            kind__in=[TaskKind.VPS_DUE, TaskKind.VPS_OVERDUE],
+            dedupe_key__in=[f"vps:{review_pk}", f"vps-overdue:{review_pk}"],
+        ),
+        status=TaskStatus.DONE,
+        outcome=f"VPS submitted to the Parole Board on {_d(statement.submitted_on)}",
+        actor=actor,
     )
-    for task in tasks:
-        task.status = TaskStatus.DONE
-        task.outcome = f"VPS submitted to the Parole Board on {_d(statement.submitted_on)}"
-        task.completed_at = timezone.now()
-        task.completed_by = actor
-        task.full_clean()
-        task.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, summary="task: done (VPS submitted)")
 
 
 @transaction.atomic
@@ -352,43 +348,6 @@ def vps_progress_record(
     return statement
 
 
-def vps_sweep(*, today: date) -> int:
-    """Raise a high-priority task for each statement past its deadline and not yet submitted.
-
-    Safe to run twice: the task's dedupe key names the review, so a second run creates nothing.
-    Returns how many tasks were created.
-    """
-    # The deadline is hearing - n days, so "deadline before today" is "hearing before today + n".
-    days_before = (today - vps_due(today).due).days
-    statements = (
-        VictimPersonalStatement.objects.filter(
-            submitted_on__isnull=True,
-            review__outcome="",
-            review__hearing_on__lt=today + timedelta(days=days_before),
-        )
-        .exclude(case__status__in=INACTIVE_STATUSES)
-        .select_related("case__officer", "review")
-        .order_by("pk")
-    )
-    created = 0
-    for statement in statements:
-        deadline = vps_due(statement.review.hearing_on)
-        if deadline.due >= today:
-            continue
-        _, was_created = task_ensure(
-            case=statement.case,
-            kind=TaskKind.VPS_OVERDUE,
-            dedupe_key=f"vps-overdue:{statement.review_id}",
-            title=f"VPS overdue: it was due to the Parole Board by {_d(deadline.due)}",
-            due_on=today,
-            owner=statement.case.officer,
-            priority=Priority.HIGH,
-            detail=deadline.rule,
-        )
-        created += was_created
-    return created
-
-
 # --- licence conditions ---------------------------------------------------------------------
 
 
@@ -483,17 +442,14 @@ def licence_condition_outcome_record(
         )
     else:
         # A correction to "imposed": the explanation is no longer owed.
-        for task in Task.objects.filter(
-            case_id=condition.case_id,
-            kind=TaskKind.CONDITION_REFUSED,
-            dedupe_key=dedupe_key,
-            status=TaskStatus.OPEN,
-        ):
-            task.status = TaskStatus.CANCELLED
-            task.save(update_fields=["status"])
-            audit_record(
-                actor=actor, action=AuditAction.UPDATE, obj=task, summary="task: cancelled (imposed)"
-            )
+        tasks_close(
+            tasks=Task.objects.filter(
+                case_id=condition.case_id, kind=TaskKind.CONDITION_REFUSED, dedupe_key=dedupe_key
+            ),
+            status=TaskStatus.CANCELLED,
+            outcome="The condition was imposed after all",
+            actor=actor,
+        )
     return condition
 
 

@@ -64,7 +64,7 @@ def _form_page(
 ) -> HttpResponse:
     """Show a one-form page; on a valid POST call the service and go back to the case."""
     if form_saved(request, form, save, success):
-        return redirect("victims:case_detail", pk=case.pk)
+        return redirect("cases:detail", pk=case.pk)
     context = {"case": case, "form": form, "title": title, "intro": intro, "facts": facts, "warning": warning}
     return render(request, "parole/form.html", context)
 

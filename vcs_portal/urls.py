@@ -14,6 +14,8 @@ urlpatterns = [
     path("parole/", include("parole.urls")),
     path("letters/", include("vcs_portal.letters.urls")),
     path("dashboards/", include("vcs_portal.dashboards.urls")),
+    path("", include("vcs_portal.cases.urls")),
+    path("", include("vcs_portal.operations.urls")),
 ]
 
 handler500 = "vcs_portal.core.views.server_error"

@@ -54,7 +54,7 @@ def _page(
     if not case.is_open:
         return _refused(request, case, title=title, intro=CLOSED)
     if form_saved(request, form, save, success):
-        return redirect("victims:case_detail", pk=case.pk)
+        return redirect("cases:detail", pk=case.pk)
     context = {"case": case, "form": form, "title": title, "intro": intro, **extra}
     return render(request, template, context)
 

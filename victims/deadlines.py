@@ -18,13 +18,6 @@ from django.conf import settings
 # England and Wales share one set of bank holidays; the `holidays` package files them under ENG.
 WORKING_DAY_SUBDIVISION = "ENG"
 
-DEFAULT_REFERRAL_WORKING_DAYS = 10
-DEFAULT_FIRST_CONTACT_WORKING_DAYS = 20
-DEFAULT_ESCALATION_WORKING_DAYS = 40
-DEFAULT_VPS_DAYS_BEFORE_HEARING = 28
-DEFAULT_RECONSIDERATION_DAYS = 21
-DEFAULT_ANNUAL_LETTER_MONTHS = 12
-DEFAULT_TRIBUNAL_FIRST_MONTHS = 6
 
 SOURCE_VICTIMS_CODE = "Victims' Code 2020, Right 11"
 SOURCE_NATIONAL_STANDARD = "national standard"
@@ -104,11 +97,6 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
-def _setting(name: str, default: int) -> int:
-    """A deadline number from settings, falling back to the documented default."""
-    return getattr(settings, name, default)
-
-
 def _count(n: int, unit: str) -> str:
     """'1 working day', '10 working days': rule text is read by officers and victims."""
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
@@ -116,7 +104,7 @@ def _count(n: int, unit: str) -> str:
 
 def referral_due(sentence_date: date) -> Deadline:
     """When the case should have been referred to the VCS, counted from sentence."""
-    n = _setting("VCS_REFERRAL_WORKING_DAYS", DEFAULT_REFERRAL_WORKING_DAYS)
+    n = settings.VCS_REFERRAL_WORKING_DAYS
     return Deadline(
         due=add_working_days(sentence_date, n),
         rule=f"{_count(n, 'working day')} after sentence ({SOURCE_VICTIMS_CODE})",
@@ -125,7 +113,7 @@ def referral_due(sentence_date: date) -> Deadline:
 
 def first_contact_due(referral_received: date) -> Deadline:
     """When the VLO's first contact with the victim is due, counted from referral."""
-    n = _setting("VCS_FIRST_CONTACT_WORKING_DAYS", DEFAULT_FIRST_CONTACT_WORKING_DAYS)
+    n = settings.VCS_FIRST_CONTACT_WORKING_DAYS
     return Deadline(
         due=add_working_days(referral_received, n),
         rule=(f"{_count(n, 'working day')} after the referral was received ({SOURCE_VICTIMS_CODE})"),
@@ -134,7 +122,7 @@ def first_contact_due(referral_received: date) -> Deadline:
 
 def escalation_due(sentence_date: date) -> Deadline:
     """When a case with no contact yet must be escalated, counted from sentence."""
-    n = _setting("VCS_ESCALATION_WORKING_DAYS", DEFAULT_ESCALATION_WORKING_DAYS)
+    n = settings.VCS_ESCALATION_WORKING_DAYS
     return Deadline(
         due=add_working_days(sentence_date, n),
         rule=(
@@ -149,7 +137,7 @@ def vps_due(hearing_date: date) -> Deadline:
 
     Calendar days, as the guidance states them; not moved off weekends.
     """
-    n = _setting("VCS_VPS_DAYS_BEFORE_HEARING", DEFAULT_VPS_DAYS_BEFORE_HEARING)
+    n = settings.VCS_VPS_DAYS_BEFORE_HEARING
     return Deadline(
         due=hearing_date - timedelta(days=n),
         rule=(f"{_count(n, 'calendar day')} before the parole hearing ({SOURCE_PAROLE_GUIDANCE})"),
@@ -158,7 +146,7 @@ def vps_due(hearing_date: date) -> Deadline:
 
 def reconsideration_window_end(decision_date: date) -> Deadline:
     """The last day to ask for reconsideration of a parole decision (calendar days)."""
-    n = _setting("VCS_RECONSIDERATION_DAYS", DEFAULT_RECONSIDERATION_DAYS)
+    n = settings.VCS_RECONSIDERATION_DAYS
     return Deadline(
         due=decision_date + timedelta(days=n),
         rule=(f"{_count(n, 'calendar day')} after the parole decision ({SOURCE_PAROLE_BOARD_RULES})"),
@@ -171,7 +159,7 @@ def annual_letter_due(last_letter_or_opt_in: date) -> Deadline:
     Months via relativedelta, so a month-end date clips (29 Feb 2024 + 12 months = 28 Feb 2025)
     rather than spilling into the next month.
     """
-    n = _setting("VCS_ANNUAL_LETTER_MONTHS", DEFAULT_ANNUAL_LETTER_MONTHS)
+    n = settings.VCS_ANNUAL_LETTER_MONTHS
     return Deadline(
         due=last_letter_or_opt_in + relativedelta(months=n),
         rule=(f"{_count(n, 'month')} after the last letter or the victim's opt-in ({SOURCE_VCS_PRACTICE})"),
@@ -180,7 +168,7 @@ def annual_letter_due(last_letter_or_opt_in: date) -> Deadline:
 
 def tribunal_earliest_application(order_date: date) -> Deadline:
     """The first day a restricted patient may apply to the tribunal after the order."""
-    n = _setting("VCS_TRIBUNAL_FIRST_MONTHS", DEFAULT_TRIBUNAL_FIRST_MONTHS)
+    n = settings.VCS_TRIBUNAL_FIRST_MONTHS
     return Deadline(
         due=order_date + relativedelta(months=n),
         rule=(

@@ -47,7 +47,6 @@ from .referrals import (
 )
 from .services import AddressInput, case_create, victim_create
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 FIRST_DATA_ROW = 2  # the header is row 1, as a spreadsheet numbers it
 
 REQUIRED_COLUMNS = (
@@ -185,7 +184,7 @@ class ImportResult:
 
 
 def max_bytes() -> int:
-    return getattr(settings, "VCS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.VCS_IMPORT_MAX_BYTES
 
 
 def _size_text(limit: int) -> str:

@@ -22,6 +22,8 @@ from vcs_portal.core.fields import EncryptedCharField, EncryptedEmailField, Encr
 from vcs_portal.core.models import Team
 from vcs_portal.core.scope import ScopedQuerySet
 
+from . import deadlines
+
 
 class Channel(models.TextChoices):
     LETTER = "letter", "Letter"
@@ -303,6 +305,14 @@ class Case(models.Model):
         """Also forget the rows read for the case page (``victims.selectors.case_rows``)."""
         self.__dict__.pop("_case_rows", None)
         super().refresh_from_db(*args, **kwargs)
+
+    def first_contact_state(self, today: date) -> str:
+        """The first-contact deadline's state; a case closed without contact has none to show."""
+        if not self.is_open and self.first_contact_on is None:
+            return deadlines.STATE_NONE
+        return deadlines.deadline_state(
+            self.first_contact_due, self.first_contact_on, today, statutory=self.statutory
+        )
 
     @property
     def is_open(self) -> bool:

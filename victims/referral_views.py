@@ -285,7 +285,7 @@ def _check_answers(request: HttpRequest, state: ReferralState, flow: list[str]) 
             state.reset()
             due = govuk_date(case.first_contact_due)
             messages.success(request, f"Case {case.reference} created. First contact is due by {due}.")
-            return redirect("victims:case_detail", pk=case.pk)
+            return redirect("cases:detail", pk=case.pk)
     return render(
         request,
         PAGES["check"].template,

@@ -135,11 +135,11 @@ class TimelineEntry:
     sort_key: tuple
 
 
-def case_timeline(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:
-    """Everything that happened on the case and its sentence, newest first.
+def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:
+    """The case's own history and its sentence's: status changes, events, key dates, choices.
 
-    With ``newest``, a source with many rows (the contact log) reads only its newest that many,
-    so the first ``newest`` entries are right and the list may be cut after them.
+    Unsorted; ``vcs_portal.cases.selectors.case_timeline`` merges every app's entries. ``newest``
+    is accepted for the same signature as the other apps' (these sources are read whole).
     """
     entries: list[TimelineEntry] = []
     for change in CaseStatusChange.objects.filter(case=case).select_related("recorded_by"):
@@ -193,29 +193,7 @@ def case_timeline(*, case: Case, newest: int | None = None) -> list[TimelineEntr
                 sort_key=(choice.received_on, choice.recorded_at),
             )
         )
-    for extra in _timeline_extensions(case, newest):
-        entries.append(extra)
-    entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
-
-
-TIMELINE_SOURCES = ("contacts.selectors", "parole.selectors", "vcs_portal.letters.selectors")
-
-
-def _timeline_extensions(case: Case, newest: int | None) -> list[TimelineEntry]:
-    """Entries contributed by other apps: each may offer ``case_timeline_entries(case=, newest=)``."""
-    from importlib import import_module
-
-    extensions: list[TimelineEntry] = []
-    for module_name in TIMELINE_SOURCES:
-        try:
-            source = import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        entries = getattr(source, "case_timeline_entries", None)
-        if entries is not None:
-            extensions.extend(entries(case=case, newest=newest))
-    return extensions
 
 
 def current_key_dates(*, sentence_id: int) -> list[KeyDate]:

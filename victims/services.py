@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from offenders.eligibility import assess
 from offenders.models import Eligibility, Sentence
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role, Team
@@ -144,7 +145,6 @@ def case_create(
     referral_received_on: date,
 ) -> Case:
     """Open a case for a victim on a sentence, with its deadlines and eligibility."""
-    from offenders.eligibility import assess
 
     if referral_received_on > timezone.localdate():
         raise ValidationError({"referral_received_on": "The referral date must be today or in the past"})
@@ -244,7 +244,7 @@ def case_status_change(
     case.closure_reason = closure_reason if to_status == CaseStatus.CLOSED else ""
     if to_status == CaseStatus.CLOSED:
         # The retention sweep anonymises the case on this day (docs/retention.md).
-        years = getattr(settings, "VCS_RETENTION_YEARS", 6)
+        years = settings.VCS_RETENTION_YEARS
         case.retention_date = changed_on + relativedelta(years=years)
     if contact_level:
         case.contact_level = contact_level

@@ -8,12 +8,7 @@ app_name = "victims"
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
-    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
-    path("cases/<int:pk>/history/", views.case_history, name="case_history"),
     path("cases/<int:pk>/status/", views.case_status, name="case_status"),
-    path("cases/<int:pk>/events/new/", views.event_new, name="event_new"),
-    path("cases/<int:pk>/key-dates/new/", views.key_date_new, name="key_date_new"),
-    path("cases/<int:pk>/appeal/", views.appeal, name="appeal"),
     path("cases/<int:pk>/review/", views.case_review, name="case_review"),
     path("cases/<int:pk>/approve/", views.case_approve, name="case_approve"),
     path("cases/<int:pk>/victim/opt-in/", choice_views.opt_in, name="opt_in"),

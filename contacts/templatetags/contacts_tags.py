@@ -61,7 +61,7 @@ def contacts_case_panel(context: template.Context, case: Any) -> dict[str, Any]:
     ]
     return {
         "case": case,
-        "case_url": reverse("victims:case_detail", args=[case.pk]),
+        "case_url": reverse("cases:detail", args=[case.pk]),
         "is_manager": is_manager,
         "tasks": tasks,
         "contacts": contacts,

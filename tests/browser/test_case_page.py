@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -67,7 +68,7 @@ def test_vlo_records_a_move_to_open_conditions_and_sees_it_on_the_timeline(brows
 
 def test_a_release_before_the_sentence_is_shown_beside_the_date(browser_sign_in, vlo, case, live_server):
     page = browser_sign_in(vlo, TOTPDeviceFactory(user=vlo))
-    page.goto(f"{live_server.url}/cases/{case.pk}/events/new/")
+    page.goto(live_server.url + reverse("contacts:event_new", args=[case.pk]))
     page.get_by_label("What happened?").select_option(label="Release on licence")
     fill_date(page, case.sentence.sentence_date - dt.timedelta(days=10))
     page.get_by_role("button", name="Save event").click()

@@ -23,14 +23,14 @@ from contacts.models import (
     TaskKind,
     TaskStatus,
 )
+from contacts.sweeps import alerts_sweep
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
-from offenders.services import key_date_record, sentence_event_record
 from tests.contacts.factories import ContactFactory, ReferralOutFactory, TaskFactory
 from tests.factories import ManagerFactory, UserFactory
 from tests.victims.factories import CaseFactory
+from vcs_portal.cases.selectors import case_timeline
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.models import CaseStatus, ContactLevel
-from victims.selectors import case_timeline
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -487,7 +487,9 @@ def second_case(case, **kwargs):
 
 
 def event(case, actor, kind=EventKind.RELEASE, on=dt.date(2026, 5, 19), **kwargs):
-    return sentence_event_record(actor=actor, sentence=case.sentence, kind=kind, occurred_on=on, **kwargs)
+    return services.sentence_event_add(
+        actor=actor, sentence=case.sentence, kind=kind, occurred_on=on, **kwargs
+    )
 
 
 def test_release_event_makes_one_task_for_the_opted_in_case_only(vlo, opted_in):
@@ -505,8 +507,8 @@ def test_release_event_makes_one_task_for_the_opted_in_case_only(vlo, opted_in):
 def test_rerunning_the_alerts_sweep_makes_no_more_tasks(vlo, opted_in):
     second_case(opted_in, status=CaseStatus.OPTED_OUT, contact_level=ContactLevel.ALL_KEY_STAGES)
     event(opted_in, vlo)
-    assert services.alerts_sweep(today=TODAY) == 0
-    assert services.alerts_sweep(today=TODAY) == 0
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 0
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 0
     assert Task.objects.filter(kind=TaskKind.KEY_EVENT).count() == 1
 
 
@@ -517,7 +519,7 @@ def test_recategorisation_alerts_all_key_stages_but_not_release_month(vlo, opted
     created = services.alerts_for_event(
         event=event(opted_in, vlo, kind=EventKind.RECATEGORISATION), actor=vlo
     )
-    assert created == 0  # the hook in sentence_event_record already made it
+    assert created == 0  # recording the event already made it
     assert Task.objects.filter(case=opted_in, kind=TaskKind.KEY_EVENT).count() == 1
     assert not Task.objects.filter(case=release_month).exists()
 
@@ -568,7 +570,7 @@ def test_alerts_sweep_catches_up_an_event_that_missed_its_alert(vlo, opted_in):
     missed = SentenceEvent.objects.create(
         sentence=opted_in.sentence, kind=EventKind.RELEASE, occurred_on=dt.date(2026, 5, 19), recorded_by=vlo
     )
-    assert services.alerts_sweep(today=TODAY) == 1
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 1
     assert Task.objects.get().dedupe_key == f"event:{missed.pk}"
 
 
@@ -580,14 +582,14 @@ def test_alerts_sweep_ignores_events_older_than_the_lookback(vlo, opted_in):
         recorded_by=vlo,
         recorded_at=NOW - dt.timedelta(days=40),
     )
-    assert services.alerts_sweep(today=TODAY) == 0
-    assert services.alerts_sweep(today=TODAY, lookback_days=60) == 1
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 0
+    assert alerts_sweep(as_of=TODAY, lookback_days=60)["alert tasks created"] == 1
 
 
 def test_a_conditional_release_date_alerts_the_victim(vlo, opted_in):
     opted_in.contact_level = ContactLevel.RELEASE_MONTH
     opted_in.save()
-    key_date = key_date_record(
+    key_date = services.key_date_add(
         actor=vlo, sentence=opted_in.sentence, kind=KeyDateKind.CRD, on=dt.date(2027, 9, 14), source="Prison"
     )
     # Recording the date raises the alert at once; asking again (as the sweep does) adds nothing.
@@ -629,8 +631,8 @@ def test_alerts_sweep_catches_up_a_key_date_and_is_idempotent(vlo, opted_in):
         source="P",
         recorded_by=vlo,
     )
-    assert services.alerts_sweep(today=TODAY) == 1
-    assert services.alerts_sweep(today=TODAY) == 0
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 1
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 0
 
 
 # --- the timeline -----------------------------------------------------------------

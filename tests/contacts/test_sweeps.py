@@ -11,12 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts import services
 from contacts.models import Priority, Task, TaskKind, TaskStatus
-from contacts.tasks import alerts_sweep_task, deadline_sweep_task
+from contacts.sweeps import deadline_sweep
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
 from tests.contacts.factories import TaskFactory
 from tests.factories import ManagerFactory
 from tests.victims.factories import CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
+from vcs_portal.core.sweeps import SweepResult
 from victims.models import CaseStatus, ClosureReason, ContactLevel
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -43,8 +44,8 @@ def make_case(team_a1, vlo):
     return make
 
 
-def sweep(day: dt.date = TODAY) -> dict[str, int]:
-    return services.deadline_sweep(today=day)
+def sweep(day: dt.date = TODAY) -> SweepResult:
+    return deadline_sweep(as_of=day)
 
 
 def task_keys() -> set[tuple[int, str, str]]:
@@ -56,7 +57,7 @@ def task_keys() -> set[tuple[int, str, str]]:
 
 def test_an_open_case_without_first_contact_gets_a_first_contact_task(make_case, vlo):
     case = make_case()
-    assert sweep()["first_contact"] == 1
+    assert sweep()["first-contact tasks created"] == 1
     task = Task.objects.get(kind=TaskKind.FIRST_CONTACT)
     assert (task.case, task.owner, task.due_on, task.dedupe_key) == (
         case,
@@ -69,7 +70,7 @@ def test_an_open_case_without_first_contact_gets_a_first_contact_task(make_case,
 def test_the_sweep_run_twice_makes_one_first_contact_task(make_case):
     make_case()
     sweep()
-    assert sweep()["first_contact"] == 0
+    assert sweep()["first-contact tasks created"] == 0
     assert Task.objects.filter(kind=TaskKind.FIRST_CONTACT).count() == 1
 
 
@@ -109,7 +110,7 @@ def test_a_completed_first_contact_task_is_never_made_again(make_case, vlo):
 
 def test_an_overdue_statutory_case_is_escalated_to_the_teams_manager(make_case, manager):
     case = make_case(first_contact_due=dt.date(2026, 5, 1))
-    assert sweep()["escalation"] == 1
+    assert sweep()["escalations created"] == 1
     task = Task.objects.get(kind=TaskKind.ESCALATION)
     assert task.owner == manager
     assert task.priority == Priority.HIGH
@@ -164,7 +165,7 @@ def test_first_contact_tasks_close_once_contact_is_made(make_case):
     case.first_contact_on = TODAY  # e.g. the offer letter was sent (a status change)
     case.save()
     result = sweep()
-    assert result["closed_first_contact_met"] == 2
+    assert result["tasks closed (first contact made)"] == 2
     assert set(Task.objects.values_list("status", flat=True)) == {TaskStatus.DONE}
 
 
@@ -173,7 +174,7 @@ def test_open_tasks_of_a_closed_case_are_cancelled(make_case):
     TaskFactory(case=case)
     case.status, case.closure_reason = CaseStatus.CLOSED, ClosureReason.OFFENDER_DIED
     case.save()
-    assert sweep()["closed_case_closed"] == 1
+    assert sweep()["tasks closed (case closed)"] == 1
     assert Task.objects.get().status == TaskStatus.CANCELLED
 
 
@@ -191,7 +192,7 @@ def opted_in(make_case, level=ContactLevel.ANNUAL, since=dt.date(2025, 6, 1)):
 
 def test_an_annual_letter_task_appears_in_the_window_before_it_is_due(make_case):
     case = opted_in(make_case)
-    assert sweep()["annual_letter"] == 1
+    assert sweep()["annual-letter tasks created"] == 1
     task = Task.objects.get(kind=TaskKind.ANNUAL_LETTER)
     assert (task.case, task.due_on, task.dedupe_key) == (case, dt.date(2026, 6, 1), "annual:2026")
 
@@ -205,12 +206,12 @@ def test_no_annual_letter_task_before_the_window(make_case):
 def test_the_window_is_a_setting(make_case, settings):
     settings.VCS_ANNUAL_LETTER_WINDOW_DAYS = 60
     opted_in(make_case, since=dt.date(2025, 7, 1))
-    assert sweep()["annual_letter"] == 1
+    assert sweep()["annual-letter tasks created"] == 1
 
 
 def test_all_key_stages_victims_also_get_an_annual_letter(make_case):
     opted_in(make_case, level=ContactLevel.ALL_KEY_STAGES)
-    assert sweep()["annual_letter"] == 1
+    assert sweep()["annual-letter tasks created"] == 1
 
 
 def test_release_month_victims_get_no_annual_letter(make_case):
@@ -222,7 +223,7 @@ def test_release_month_victims_get_no_annual_letter(make_case):
 def test_the_sweep_run_twice_makes_one_annual_letter_task(make_case):
     opted_in(make_case)
     sweep()
-    assert sweep()["annual_letter"] == 0
+    assert sweep()["annual-letter tasks created"] == 0
     assert Task.objects.filter(kind=TaskKind.ANNUAL_LETTER).count() == 1
 
 
@@ -230,7 +231,7 @@ def test_next_years_letter_follows_this_years(make_case, vlo):
     opted_in(make_case)
     sweep()
     services.task_complete(actor=vlo, task=Task.objects.get(), outcome="Sent")
-    assert sweep(dt.date(2027, 5, 10))["annual_letter"] == 1
+    assert sweep(dt.date(2027, 5, 10))["annual-letter tasks created"] == 1
     assert set(Task.objects.values_list("dedupe_key", flat=True)) == {"annual:2026", "annual:2027"}
 
 
@@ -246,7 +247,7 @@ def key_date(case, kind, on, **kwargs):
 def test_an_opted_out_victim_is_reconsidered_as_release_nears(make_case):
     case = make_case(status=CaseStatus.OPTED_OUT, first_contact_on=dt.date(2026, 4, 10))
     key_date(case, KeyDateKind.CRD, dt.date(2026, 7, 1))
-    assert sweep()["reoffer"] == 1
+    assert sweep()["re-offer tasks created"] == 1
     task = Task.objects.get(kind=TaskKind.REOFFER)
     assert task.dedupe_key == "reoffer:crd:2026-07-01"
     assert task.title == "Consider re-offering the scheme: conditional release date (CRD) on 1 July 2026"
@@ -290,7 +291,7 @@ def test_the_sweep_run_twice_makes_one_reoffer_task(make_case):
     case = make_case(status=CaseStatus.UNABLE_TO_TRACE)
     key_date(case, KeyDateKind.CRD, dt.date(2026, 7, 1))
     sweep()
-    assert sweep()["reoffer"] == 0
+    assert sweep()["re-offer tasks created"] == 0
     assert Task.objects.filter(kind=TaskKind.REOFFER).count() == 1
 
 
@@ -323,7 +324,7 @@ def test_a_missed_day_is_caught_up_by_the_next_run(world):
 def test_the_whole_sweep_run_twice_changes_nothing(world):
     sweep()
     before = (Task.objects.count(), AuditEvent.objects.count())
-    assert sum(sweep().values()) == 0
+    assert sweep().changed == 0
     assert (Task.objects.count(), AuditEvent.objects.count()) == before
 
 
@@ -342,26 +343,3 @@ def test_a_second_sweep_costs_the_same_queries_for_many_cases(make_case, django_
     sweep()
     with django_assert_num_queries(len(few)):
         sweep()
-
-
-# --- the Celery tasks ---------------------------------------------------------------
-
-
-def test_deadline_sweep_task_runs_for_the_given_day(make_case):
-    make_case(first_contact_due=dt.date(2026, 5, 1))
-    assert deadline_sweep_task("2026-05-01")["escalation"] == 0
-    assert deadline_sweep_task("2026-05-04")["escalation"] == 1
-
-
-def test_deadline_sweep_task_defaults_to_today(make_case):
-    make_case()
-    assert deadline_sweep_task()["first_contact"] == 1
-
-
-def test_alerts_sweep_task_catches_up_alerts(make_case, vlo):
-    case = opted_in(make_case, level=ContactLevel.ALL_KEY_STAGES, since=dt.date(2026, 4, 10))
-    SentenceEvent.objects.create(
-        sentence=case.sentence, kind=EventKind.RELEASE, occurred_on=dt.date(2026, 5, 19), recorded_by=vlo
-    )
-    assert alerts_sweep_task() == 1
-    assert alerts_sweep_task("2026-05-20") == 0

@@ -227,7 +227,7 @@ def test_log_a_contact_page_asks_every_question(vlo_client, case):
 def test_logging_a_contact_saves_it_and_goes_back_to_the_case(vlo_client, vlo, case):
     response = post_contact(vlo_client, case, follow_up_on_0="1", follow_up_on_1="6", follow_up_on_2="2026")
     assert response.status_code == 302
-    assert response.url == reverse("victims:case_detail", args=[case.pk])
+    assert response.url == reverse("cases:detail", args=[case.pk])
     contact = Contact.objects.get(summary="Explained the scheme.")
     assert contact.author == vlo
     assert f"{contact.occurred_at.astimezone(dt.timezone(dt.timedelta(hours=1))):%H:%M}" == "14:30"
@@ -320,7 +320,7 @@ def test_my_tasks_lists_my_open_tasks_with_the_case(vlo_client, task, case):
     text = page_text(my_tasks(vlo_client))
     assert "<caption" in text and "Your open tasks" in text
     assert "Ring the victim back" in text
-    assert f'href="{reverse("victims:case_detail", args=[case.pk])}">VCS-2026-000001</a>' in text
+    assert f'href="{reverse("cases:detail", args=[case.pk])}">VCS-2026-000001</a>' in text
 
 
 def test_my_tasks_shows_overdue_first_with_an_overdue_tag(vlo_client, case):
@@ -416,7 +416,7 @@ def test_completing_a_task_goes_back_to_my_tasks(vlo_client, task):
 
 
 def test_completing_a_task_returns_to_the_page_it_came_from(vlo_client, task, case):
-    case_url = reverse("victims:case_detail", args=[case.pk])
+    case_url = reverse("cases:detail", args=[case.pk])
     url = reverse("contacts:task_complete", args=[task.pk]) + f"?next={case_url}"
     assert vlo_client.post(url, {"outcome": "Rang back"}).url == case_url
 
@@ -560,7 +560,7 @@ def test_recording_a_referral_outcome(vlo_client, referral):
 
 
 def case_page(client, case):
-    return client.get(reverse("victims:case_detail", args=[case.pk]))
+    return client.get(reverse("cases:detail", args=[case.pk]))
 
 
 def test_case_page_has_the_contact_work_buttons(vlo_client, case):

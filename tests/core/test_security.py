@@ -82,7 +82,7 @@ def test_script_in_a_victim_name_is_escaped_on_the_case_page(vlo, vlo_client):
         victim__first_name="<script>alert(1)</script>",
         victim__last_name="{{ 7|add:7 }}",
     )
-    html = vlo_client.get(reverse("victims:case_detail", args=[case.pk])).content.decode()
+    html = vlo_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7|add:7 }}" in html and ">14<" not in html

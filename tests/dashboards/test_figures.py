@@ -10,6 +10,7 @@ from django.utils import timezone
 from contacts.models import TaskKind, TaskStatus
 from vcs_portal.dashboards import selectors, services
 from vcs_portal.dashboards.models import UpcomingDate, UpcomingRefresh
+from vcs_portal.dashboards.tasks import upcoming_sweep_task
 from victims.models import CaseStatus, ClosureReason
 
 from .conftest import crd, make_case, review, task
@@ -80,26 +81,26 @@ def test_the_hourly_copy_gives_the_same_figures_as_the_live_query(vlo, manager):
     live = figures(manager)
     assert not live.snapshot
 
-    services.upcoming_refresh(today=timezone.localdate())
+    services.upcoming_sweep(as_of=timezone.localdate())
     copied = figures(manager)
 
     assert copied.snapshot
     assert copied.total.counts == live.total.counts
 
 
-def test_upcoming_refresh_twice_is_the_same_as_once(vlo):
+def test_upcoming_sweep_twice_is_the_same_as_once(vlo):
     crd(make_case(vlo), 10)
     today = timezone.localdate()
 
-    first = services.upcoming_refresh(today=today)
-    second = services.upcoming_refresh(today=today)
+    first = services.upcoming_sweep(as_of=today)["rows written"]
+    second = services.upcoming_sweep(as_of=today)["rows written"]
 
     assert first == second == UpcomingDate.objects.count() == 1
     assert UpcomingRefresh.objects.get().rows == 1
 
 
 def test_a_stale_copy_is_not_used(vlo, manager):
-    services.upcoming_refresh(today=timezone.localdate())
+    services.upcoming_sweep(as_of=timezone.localdate())
     UpcomingRefresh.objects.update(refreshed_at=timezone.now() - dt.timedelta(days=1))
     crd(make_case(vlo), 10)  # recorded after the copy
 
@@ -148,9 +149,7 @@ def test_region_figures_are_per_team_and_add_up(vlo, other_team_vlo, regional_ma
 
 
 def test_refresh_task_is_safe_to_run_twice(vlo):
-    from vcs_portal.dashboards.tasks import upcoming_refresh_task
-
     review(make_case(vlo), timezone.localdate() + dt.timedelta(days=3))
 
-    assert upcoming_refresh_task() == upcoming_refresh_task() == 1
+    assert upcoming_sweep_task() == upcoming_sweep_task() == "Upcoming dates: 1 rows written"
     assert UpcomingDate.objects.count() == 1

@@ -280,12 +280,10 @@ def test_a_letter_is_not_posted_to_an_address_that_changed_after_approval(case, 
 
 
 def test_a_failed_contact_log_leaves_the_letter_unsent(case, vlo, monkeypatch):
-    import contacts.services
-
     def broken(**kwargs):
         raise ValidationError({"occurred_on": "nope"})
 
-    monkeypatch.setattr(contacts.services, "contact_record", broken)
+    monkeypatch.setattr(services, "contact_record", broken)
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
     letter = services.letter_approve(actor=vlo, letter=letter)
     with pytest.raises(ValidationError):

@@ -26,7 +26,7 @@ from parole.models import (
     TribunalHearing,
     VictimPersonalStatement,
 )
-from parole.tasks import vps_sweep_task
+from parole.sweeps import vps_sweep
 from tests.parole.factories import (
     ConditionFactory,
     MeetingFactory,
@@ -35,9 +35,9 @@ from tests.parole.factories import (
     TribunalHearingFactory,
 )
 from tests.victims.factories import AddressFactory, CaseFactory
+from vcs_portal.cases.selectors import case_timeline
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.models import Case, CaseStatus
-from victims.selectors import case_timeline
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -185,8 +185,8 @@ def test_submitting_the_vps_completes_its_task(vlo, case):
 
 def test_vps_sweep_raises_one_high_priority_overdue_task_and_a_rerun_is_a_no_op(vlo, case):
     StatementFactory(case=case, review=review_for(case, hearing_on=dt.date(2026, 7, 1)))  # due 3 June
-    assert services.vps_sweep(today=TODAY) == 1
-    assert services.vps_sweep(today=TODAY) == 0
+    assert vps_sweep(as_of=TODAY)["overdue-statement tasks created"] == 1
+    assert vps_sweep(as_of=TODAY)["overdue-statement tasks created"] == 0
     task = Task.objects.get(kind=TaskKind.VPS_OVERDUE)
     assert task.priority == Priority.HIGH
     assert task.owner == case.officer
@@ -206,21 +206,22 @@ def test_vps_sweep_leaves_submitted_statements_and_future_deadlines_alone(vlo, c
     StatementFactory(
         case=later, review=review_for(later, hearing_on=dt.date(2026, 7, 8))
     )  # due 10 June: today
-    assert services.vps_sweep(today=TODAY) == 0
+    assert vps_sweep(as_of=TODAY)["overdue-statement tasks created"] == 0
 
 
 def test_vps_sweep_skips_closed_and_opted_out_cases(vlo):
     for status in (CaseStatus.OPTED_OUT, CaseStatus.CLOSED):
         case = make_case(vlo, status=status, closure_reason="other" if status == CaseStatus.CLOSED else "")
         StatementFactory(case=case, review=review_for(case, hearing_on=dt.date(2026, 7, 1)))
-    assert services.vps_sweep(today=TODAY) == 0
+    assert vps_sweep(as_of=TODAY)["overdue-statement tasks created"] == 0
 
 
-def test_vps_sweep_task_runs_the_sweep_for_the_given_day_and_twice_is_safe(vlo, case):
+def test_vps_sweep_runs_for_the_given_day_and_twice_is_safe(vlo, case):
     StatementFactory(case=case, review=review_for(case, hearing_on=dt.date(2026, 7, 1)))
-    assert vps_sweep_task("2026-06-02") == 0  # the deadline (3 June) had not passed
-    assert vps_sweep_task("2026-06-10") == 1
-    assert vps_sweep_task("2026-06-10") == 0
+    created = "overdue-statement tasks created"
+    assert vps_sweep(as_of=dt.date(2026, 6, 2))[created] == 0  # the deadline (3 June) had not passed
+    assert vps_sweep(as_of=dt.date(2026, 6, 10))[created] == 1
+    assert vps_sweep(as_of=dt.date(2026, 6, 10))[created] == 0
 
 
 # --- decisions and reconsideration ----------------------------------------------------------

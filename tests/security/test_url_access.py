@@ -33,8 +33,8 @@ PUBLIC = {
 # Lists and start pages: an outsider gets their own (empty) view or a 404 for their role,
 # never region A's rows. The value is a function of the world giving the URL kwargs.
 LISTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "core:audit": lambda w: {},
-    "core:subject_access": lambda w: {},
+    "operations:audit": lambda w: {},
+    "operations:subject_access": lambda w: {},
     "victims:caseload": lambda w: {},
     "victims:referral_start": lambda w: {},
     "victims:referral_step": lambda w: {"step": "offender"},
@@ -55,12 +55,12 @@ def case_kw(w: dict[str, Any]) -> dict[str, Any]:
 
 # Pages about one object in region A: an outsider must get 404, audited as refused.
 OBJECTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "victims:case_detail": case_kw,
-    "victims:case_history": case_kw,
+    "cases:detail": case_kw,
+    "cases:history": case_kw,
     "victims:case_status": case_kw,
-    "victims:event_new": case_kw,
-    "victims:key_date_new": case_kw,
-    "victims:appeal": case_kw,
+    "contacts:event_new": case_kw,
+    "contacts:key_date_new": case_kw,
+    "contacts:appeal": case_kw,
     "victims:case_review": case_kw,
     "victims:case_approve": case_kw,
     "victims:opt_in": case_kw,

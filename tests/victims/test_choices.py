@@ -628,7 +628,7 @@ def test_address_page_changes_the_address_and_goes_back_to_the_case(vlo_client, 
     old_pk = case.victim.addresses.get(is_current=True).pk
     response = post(vlo_client, "address_change", case, address_data())
     assert response.status_code == 302
-    assert response.url == reverse("victims:case_detail", args=[case.pk])
+    assert response.url == reverse("cases:detail", args=[case.pk])
     assert case.victim.addresses.get(is_current=True).postcode == "BL1 1AA"
     assert case.victim.addresses.get(pk=old_pk).do_not_use
 
@@ -784,7 +784,7 @@ def test_pages_of_a_closed_case_have_no_form(vlo_client, make_case):
 
 
 def case_page(client, case):
-    return page_text(client.get(reverse("victims:case_detail", args=[case.pk])))
+    return page_text(client.get(reverse("cases:detail", args=[case.pk])))
 
 
 def test_banner_lists_active_restrictions_on_the_case_page(vlo_client, vlo, case):

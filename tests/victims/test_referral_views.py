@@ -191,7 +191,7 @@ def test_creating_the_case_writes_one_of_each_with_the_first_contact_deadline(cl
     response = client.post(url("check"))
     case = Case.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("victims:case_detail", args=[case.pk])
+    assert response.url == reverse("cases:detail", args=[case.pk])
     assert (Offender.objects.count(), Sentence.objects.count(), Victim.objects.count()) == (1, 1, 1)
     assert Address.objects.count() == 1
     assert SentenceOffence.objects.get().offence.code == "OAPA_S18"

@@ -23,9 +23,9 @@ from offenders.models import (
 from tests.factories import ManagerFactory
 from tests.offenders.factories import SentenceOffenceFactory
 from tests.victims.factories import AddressFactory, CaseFactory
+from vcs_portal.cases.selectors import case_timeline
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.models import Case, CaseStatus, CaseStatusChange, ClosureReason, ContactLevel
-from victims.selectors import case_timeline
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -95,13 +95,24 @@ def assert_error_page(response, message: str) -> None:
 
 # --- access: every view -------------------------------------------------------
 
-CASE_PAGES = ["case_detail", "case_status", "event_new", "key_date_new", "appeal", "case_review"]
+# Every page about one case, by its URL name.
+CASE_PAGES = [
+    "cases:detail",
+    "victims:case_status",
+    "contacts:event_new",
+    "contacts:key_date_new",
+    "contacts:appeal",
+    "victims:case_review",
+]
+
+
+def page_url(name: str, case) -> str:
+    return reverse("victims:caseload") if name == "caseload" else reverse(name, args=[case.pk])
 
 
 @pytest.mark.parametrize("name", ["caseload", *CASE_PAGES])
 def test_anonymous_is_sent_to_sign_in(client, case, name):
-    url = reverse(f"victims:{name}") if name == "caseload" else reverse(f"victims:{name}", args=[case.pk])
-    response = client.get(url)
+    response = client.get(page_url(name, case))
     assert response.status_code == 302
     assert response.url.startswith(reverse("core:login"))
 
@@ -114,13 +125,13 @@ def test_anonymous_approve_is_sent_to_sign_in(client, case):
 
 @pytest.mark.parametrize("name", CASE_PAGES)
 def test_outsider_gets_404(outsider_client, case, name):
-    assert outsider_client.get(reverse(f"victims:{name}", args=[case.pk])).status_code == 404
+    assert outsider_client.get(page_url(name, case)).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["event_new", "key_date_new", "appeal", "case_review", "case_status"])
+@pytest.mark.parametrize("name", CASE_PAGES[1:])
 def test_outsider_post_gets_404_and_changes_nothing(outsider_client, case, name):
     before = row_counts()
-    assert outsider_client.post(reverse(f"victims:{name}", args=[case.pk]), {}).status_code == 404
+    assert outsider_client.post(page_url(name, case), {}).status_code == 404
     assert row_counts() == before
 
 
@@ -132,30 +143,29 @@ def test_outsider_sees_no_cases_in_caseload(outsider_client, case):
 
 @pytest.mark.parametrize("name", ["caseload", *CASE_PAGES])
 def test_vlo_gets_200(vlo_client, case, name):
-    url = reverse(f"victims:{name}") if name == "caseload" else reverse(f"victims:{name}", args=[case.pk])
-    assert vlo_client.get(url).status_code == 200
+    assert vlo_client.get(page_url(name, case)).status_code == 200
 
 
 def test_teammate_can_see_a_team_case(signed_in, teammate, case):
-    assert signed_in(teammate).get(reverse("victims:case_detail", args=[case.pk])).status_code == 200
+    assert signed_in(teammate).get(reverse("cases:detail", args=[case.pk])).status_code == 200
 
 
 def test_vlo_in_another_team_of_the_region_gets_404(signed_in, other_team_vlo, case):
-    assert signed_in(other_team_vlo).get(reverse("victims:case_detail", args=[case.pk])).status_code == 404
+    assert signed_in(other_team_vlo).get(reverse("cases:detail", args=[case.pk])).status_code == 404
 
 
 def test_manager_of_the_team_can_see_the_case(manager_client, case):
-    assert manager_client.get(reverse("victims:case_detail", args=[case.pk])).status_code == 200
+    assert manager_client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
 
 
 def test_unknown_case_is_404(vlo_client, db):
-    assert vlo_client.get(reverse("victims:case_detail", args=[999999])).status_code == 404
+    assert vlo_client.get(reverse("cases:detail", args=[999999])).status_code == 404
 
 
 def test_manager_approve_redirects_to_the_case(manager_client, case):
     response = manager_client.post(reverse("victims:case_approve", args=[case.pk]))
     assert response.status_code == 302
-    assert response.url == reverse("victims:case_detail", args=[case.pk])
+    assert response.url == reverse("cases:detail", args=[case.pk])
 
 
 def test_approve_is_404_for_a_vlo(vlo_client, case):
@@ -187,7 +197,7 @@ def caseload(client, **params):
 def test_caseload_lists_open_cases_with_a_link_to_each(vlo_client, case):
     text = page_text(caseload(vlo_client))
     assert "<title>My caseload" in text
-    assert f'href="{reverse("victims:case_detail", args=[case.pk])}"' in text
+    assert f'href="{reverse("cases:detail", args=[case.pk])}"' in text
     assert "Sam Reed" in text and "Dan Marsh" in text
 
 
@@ -326,7 +336,7 @@ def test_caseload_reads_no_victim_contact_details(vlo_client, case):
 
 
 def case_page(client, case):
-    return client.get(reverse("victims:case_detail", args=[case.pk]))
+    return client.get(reverse("cases:detail", args=[case.pk]))
 
 
 def test_case_page_shows_reference_victim_and_sections(vlo_client, case):
@@ -485,18 +495,18 @@ def test_case_page_shows_the_newest_timeline_entries_and_links_to_the_whole_hist
     assert entries == 20
     assert "Move 30" in text and "Move 1<" not in text  # newest first
     assert "Showing the latest 20 entries." in text
-    assert reverse("victims:case_history", args=[case.pk]) in text
+    assert reverse("cases:history", args=[case.pk]) in text
 
 
 def test_case_page_with_a_short_history_has_no_history_link(vlo_client, case):
     text = page_text(case_page(vlo_client, case))
-    assert reverse("victims:case_history", args=[case.pk]) not in text
+    assert reverse("cases:history", args=[case.pk]) not in text
 
 
 def test_case_history_lists_every_entry_a_page_at_a_time_and_is_audited(vlo_client, vlo, case):
     add_events(case, vlo, 60)
     total = len(case_timeline(case=case))
-    url = reverse("victims:case_history", args=[case.pk])
+    url = reverse("cases:history", args=[case.pk])
     first = page_text(vlo_client.get(url))
     second = page_text(vlo_client.get(url, {"page": 2}))
     assert first.count('class="moj-timeline__item"') == 50
@@ -513,7 +523,7 @@ def test_case_history_lists_every_entry_a_page_at_a_time_and_is_audited(vlo_clie
 
 
 def test_case_history_of_a_case_outside_scope_is_a_404(outsider_client, case):
-    assert outsider_client.get(reverse("victims:case_history", args=[case.pk])).status_code == 404
+    assert outsider_client.get(reverse("cases:history", args=[case.pk])).status_code == 404
 
 
 def test_case_page_reads_each_kind_of_row_once(vlo_client, case):
@@ -567,7 +577,7 @@ def test_opting_in_changes_the_status_and_audits(vlo_client, vlo, case):
         how_received="phone",
     )
     assert response.status_code == 302
-    assert response.url == reverse("victims:case_detail", args=[case.pk])
+    assert response.url == reverse("cases:detail", args=[case.pk])
     case.refresh_from_db()
     assert case.status == CaseStatus.OPTED_IN and case.contact_level == ContactLevel.ALL_KEY_STAGES
     assert case.first_contact_on == dt.date(2026, 5, 18)
@@ -646,7 +656,7 @@ def test_a_closed_case_has_no_status_form(vlo_client, make_case):
 
 def post_event(client, case, day=dt.date(2026, 5, 1), **data):
     return client.post(
-        reverse("victims:event_new", args=[case.pk]), {**date_fields("occurred_on", day), **data}
+        reverse("contacts:event_new", args=[case.pk]), {**date_fields("occurred_on", day), **data}
     )
 
 
@@ -714,7 +724,7 @@ def test_an_event_without_a_kind_is_refused(vlo_client, case):
 
 
 def post_key_date(client, case, day=dt.date(2028, 3, 1), **data):
-    return client.post(reverse("victims:key_date_new", args=[case.pk]), {**date_fields("on", day), **data})
+    return client.post(reverse("contacts:key_date_new", args=[case.pk]), {**date_fields("on", day), **data})
 
 
 def test_recording_a_key_date_saves_it_and_audits(vlo_client, vlo, case):
@@ -747,7 +757,8 @@ def test_a_key_date_before_the_sentence_is_refused(vlo_client, case):
 
 def post_appeal(client, case, **data):
     return client.post(
-        reverse("victims:appeal", args=[case.pk]), {**date_fields("decided_on", dt.date(2026, 5, 15)), **data}
+        reverse("contacts:appeal", args=[case.pk]),
+        {**date_fields("decided_on", dt.date(2026, 5, 15)), **data},
     )
 
 

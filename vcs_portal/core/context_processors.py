@@ -16,8 +16,8 @@ NAVIGATION: list[tuple[str, str, set[str]]] = [
     ("My tasks", "contacts:my_tasks", {Role.VLO, Role.MANAGER}),
     ("Team", "dashboards:team", {Role.MANAGER}),
     ("Letters", "letters:list", {Role.VLO, Role.MANAGER}),
-    ("Audit", "core:audit", {Role.MANAGER, Role.ADMIN}),
-    ("Subject access", "core:subject_access", {Role.ADMIN}),
+    ("Audit", "operations:audit", {Role.MANAGER, Role.ADMIN}),
+    ("Subject access", "operations:subject_access", {Role.ADMIN}),
     ("Admin", "admin:index", {Role.ADMIN}),
 ]
 

@@ -43,3 +43,8 @@ def form_saved(
 def govuk_date(day: date | None) -> str:
     """'1 April 2026', the GOV.UK style; empty for no date."""
     return f"{day:%-d %B %Y}" if day else ""
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter, to put a label mid-sentence ("Parole hearing" -> "parole hearing")."""
+    return text[:1].lower() + text[1:]

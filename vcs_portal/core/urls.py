@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import audit_views, subject_access_views, views
+from . import views
 
 app_name = "core"
 
@@ -13,6 +13,4 @@ urlpatterns = [
     path("sign-in/set-up-authenticator/", views.mfa_setup, name="mfa_setup"),
     path("sign-out/", views.sign_out, name="logout"),
     path("healthz/", views.healthz, name="healthz"),
-    path("audit/", audit_views.audit_search, name="audit"),
-    path("subject-access/", subject_access_views.subject_access, name="subject_access"),
 ]

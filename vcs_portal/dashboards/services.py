@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction
+from vcs_portal.core.sweeps import SweepResult
 from victims.models import Case
 
 from .models import HORIZON_DAYS, UpcomingDate, UpcomingKind, UpcomingRefresh
@@ -90,14 +91,13 @@ def case_list_export(*, actor: Any, spec: CaseList, cases: Iterable[Case]) -> st
 
 
 @transaction.atomic
-def upcoming_refresh(*, today: date) -> int:
+def upcoming_sweep(*, as_of: date) -> SweepResult:
     """Replace the summary of releases (current CRDs) and parole hearings from ``today`` to the horizon.
 
     Safe to run twice or at once: the refresh row is locked first, so two runs take turns and
-    each leaves a complete copy. Returns the number of rows written.
+    each leaves a complete copy.
     """
-    from datetime import timedelta
-
+    today = as_of
     UpcomingRefresh.objects.get_or_create(
         singleton=True, defaults={"refreshed_at": timezone.now(), "from_day": today, "rows": 0}
     )
@@ -109,4 +109,4 @@ def upcoming_refresh(*, today: date) -> int:
     UpcomingDate.objects.bulk_create(rows, batch_size=5000)
     refresh.refreshed_at, refresh.from_day, refresh.rows = timezone.now(), today, len(rows)
     refresh.save()
-    return len(rows)
+    return SweepResult("Upcoming dates", {"rows written": len(rows)})

@@ -5,13 +5,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from .services import upcoming_refresh
+from .services import upcoming_sweep
 
 
 @shared_task
-def upcoming_refresh_task() -> int:
+def upcoming_sweep_task() -> str:
     """Copy the releases and parole hearings due soon into the summary table (hourly).
 
-    Safe to run twice: each run replaces the table's contents. Returns the number of rows.
+    Safe to run twice: each run replaces the table's contents.
     """
-    return upcoming_refresh(today=timezone.localdate())
+    return upcoming_sweep(as_of=timezone.localdate()).line()

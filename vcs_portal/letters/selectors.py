@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from contacts.models import Task, TaskKind, TaskStatus
 from vcs_portal.core.models import Role
 from vcs_portal.core.scope import get_visible_or_404
 from victims.models import Address
+from victims.selectors import TimelineEntry
 
 from .models import Letter, LetterKind, LetterStatus
 
 if TYPE_CHECKING:
     from victims.models import Case
-    from victims.selectors import TimelineEntry
 
 # What the list shows when no status is chosen: the work still to do.
 TO_DO = [LetterStatus.DRAFT, LetterStatus.APPROVED]
@@ -76,7 +77,6 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
 
     All of them whatever ``newest`` asks: a case has a few letters a year.
     """
-    from victims.selectors import TimelineEntry
 
     entries: list[TimelineEntry] = []
     letters = (
@@ -112,7 +112,6 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
 
 def annual_letter_open_year(*, case: Case) -> int | None:
     """The year of the annual-letter task still open on the case that has no letter yet, if any."""
-    from contacts.models import Task, TaskKind, TaskStatus
 
     years = Letter.objects.filter(case=case, kind=LetterKind.ANNUAL).values_list("period_key", flat=True)
     for task in Task.objects.filter(case=case, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.OPEN).order_by(

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from contacts.models import ContactWith, Direction, Method
+from contacts.services import contact_record
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction
 from victims.models import CaseStatus, Channel, RestrictionKind
@@ -201,8 +203,6 @@ def letter_approve(*, actor: User, letter: Letter) -> Letter:
 @transaction.atomic
 def letter_mark_sent(*, actor: User, letter: Letter, sent_via: str) -> Letter:
     """Record that an approved letter went out, and log it as a contact on the case."""
-    from contacts.models import ContactWith, Direction, Method
-    from contacts.services import contact_record
 
     letter = _locked(letter)
     _require(letter, LetterStatus.APPROVED, doing="marked as sent")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,9 @@ from django.db.models import Max, Q
 from contacts.models import Priority, Task, TaskKind, TaskStatus
 from contacts.services import task_ensure
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
-from vcs_portal.core.models import Role, User
+from parole.models import ParoleReview
+from vcs_portal.core.models import Role, Team, User
+from vcs_portal.core.sweeps import SweepResult
 from victims.deadlines import annual_letter_due
 from victims.models import Case, CaseStatus, ContactLevel
 
@@ -32,32 +34,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ANNUAL_LETTER_WINDOW_DAYS = 30
-DEFAULT_RELEASE_ALERT_DAYS = 56
-DEFAULT_ESCALATE_AFTER_DAYS = 10
 # Before a key date, the letter is due this many days ahead of it (or at once, if the alert is later).
 LETTER_LEAD_DAYS = 28
 
 ANNUAL_LEVELS = [ContactLevel.ANNUAL, ContactLevel.ALL_KEY_STAGES]
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
-@dataclass
-class SweepResult:
-    name: str
-    letters: int = 0
-    tasks: int = 0
-    errors: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        text = f"{self.name}: {self.letters} letters drafted, {self.tasks} tasks created"
-        if self.errors:
-            text += f", {self.errors} errors (see the log)"
-        return text + "".join(f"; {n}" for n in self.notes)
+def _result(name: str) -> SweepResult:
+    return SweepResult.of(name, ["letters drafted", "tasks created"])
 
 
 def _draft(result: SweepResult, *, case: Case, kind: str, period_key: str, on: date) -> None:
@@ -67,7 +51,7 @@ def _draft(result: SweepResult, *, case: Case, kind: str, period_key: str, on: d
         log.exception("Could not draft a %s letter on case %s for %s", kind, case.pk, period_key)
         result.errors += 1
         return
-    result.letters += created
+    result.add("letters drafted", created)
 
 
 # --- annual letters -----------------------------------------------------------------------
@@ -76,7 +60,7 @@ def _draft(result: SweepResult, *, case: Case, kind: str, period_key: str, on: d
 def annual_letter_next_due(*, case: Case, last_task_due: date | None = None, known: bool = False) -> date:
     """When the case's next annual letter is due: a year after the opt-in, or after the last one due.
 
-    The same rule as ``contacts.services.deadline_sweep`` (a letter sent early does not move the
+    The same rule as ``contacts.sweeps.deadline_sweep`` (a letter sent early does not move the
     cycle), so both make the same ``annual:<year>`` task and never two.
     """
     if not known:
@@ -92,8 +76,8 @@ def annual_letter_next_due(*, case: Case, last_task_due: date | None = None, kno
 def annual_letter_sweep(*, as_of: date) -> SweepResult:
     """Draft the annual letter of every opted-in victim who chose yearly letters or all key stages,
     once it falls due within ``VCS_ANNUAL_LETTER_WINDOW_DAYS``; period key: the year it is due."""
-    result = SweepResult("Annual letters")
-    window = timedelta(days=_setting("VCS_ANNUAL_LETTER_WINDOW_DAYS", DEFAULT_ANNUAL_LETTER_WINDOW_DAYS))
+    result = _result("Annual letters")
+    window = timedelta(days=settings.VCS_ANNUAL_LETTER_WINDOW_DAYS)
     in_scheme = Q(status=CaseStatus.OPTED_IN, contact_level__in=ANNUAL_LEVELS)
     cases = (
         Case.objects.filter(in_scheme)
@@ -113,7 +97,7 @@ def annual_letter_sweep(*, as_of: date) -> SweepResult:
             detail="Say what has changed, including the current security category and the next key date.",
             due_on=due,
         )
-        result.tasks += created
+        result.add("tasks created", created)
     # 2. The letter for the newest open annual task of each case, unless it has one already.
     tasks = (
         Task.objects.filter(
@@ -179,15 +163,10 @@ def _coming_dates(sentence_ids: Iterable[int], start: date, end: date) -> dict[i
         sentence_id__in=sentence_ids, kind=EventKind.PAROLE_HEARING, occurred_on__range=(start, end)
     ).values_list("sentence_id", "occurred_on"):
         coming[sentence_id].add(_Coming("hearing", on))
-    try:
-        from parole.models import ParoleReview
-    except ImportError:  # the parole app is optional here
-        ParoleReview = None
-    if ParoleReview is not None:
-        for sentence_id, on in ParoleReview.objects.filter(
-            sentence_id__in=sentence_ids, outcome="", hearing_on__range=(start, end)
-        ).values_list("sentence_id", "hearing_on"):
-            coming[sentence_id].add(_Coming("hearing", on))
+    for sentence_id, on in ParoleReview.objects.filter(
+        sentence_id__in=sentence_ids, outcome="", hearing_on__range=(start, end)
+    ).values_list("sentence_id", "hearing_on"):
+        coming[sentence_id].add(_Coming("hearing", on))
     return coming
 
 
@@ -198,8 +177,8 @@ def release_alert_sweep(*, as_of: date) -> SweepResult:
     The period key names the date (``crd:2027-03-14``): a date that is changed gets a new alert,
     and the old draft is left for the VLO to cancel.
     """
-    result = SweepResult("Release alerts")
-    days = _setting("VCS_RELEASE_ALERT_DAYS", DEFAULT_RELEASE_ALERT_DAYS)
+    result = _result("Release alerts")
+    days = settings.VCS_RELEASE_ALERT_DAYS
     cases = Case.objects.filter(status=CaseStatus.OPTED_IN).exclude(contact_level="")
     coming = _coming_dates(cases.values("sentence_id"), as_of, as_of + timedelta(days=days))
     if not coming:
@@ -235,7 +214,7 @@ def release_alert_sweep(*, as_of: date) -> SweepResult:
                 ),
                 due_on=max(as_of, item.on - timedelta(days=min(LETTER_LEAD_DAYS, days))),
             )
-            result.tasks += created
+            result.add("tasks created", created)
         if (case.pk, kind, period_key) not in have_letters:
             to_draft[case.pk].append((kind, period_key))
     for case in _cases_for_drafting(to_draft):
@@ -262,8 +241,6 @@ def _team_managers(team_ids: Iterable[int]) -> dict[int, User]:
         found.setdefault(row.team_id, row.user)
     missing = team_ids - found.keys()
     if missing:
-        from vcs_portal.core.models import Team
-
         regions = dict(Team.objects.filter(pk__in=missing).values_list("pk", "region_id"))
         regional = {}
         for user in User.objects.filter(
@@ -279,8 +256,8 @@ def _team_managers(team_ids: Iterable[int]) -> dict[int, User]:
 def escalation_sweep(*, as_of: date) -> SweepResult:
     """Give a manager of the team an ESCALATION task for each open task overdue by more than
     ``VCS_ESCALATE_AFTER_DAYS`` days; one per overdue task (dedupe key ``overdue:<task id>``)."""
-    result = SweepResult("Escalations")
-    after = _setting("VCS_ESCALATE_AFTER_DAYS", DEFAULT_ESCALATE_AFTER_DAYS)
+    result = _result("Escalations")
+    after = settings.VCS_ESCALATE_AFTER_DAYS
     overdue = list(
         Task.objects.open()
         .filter(due_on__lt=as_of - timedelta(days=after))
@@ -321,7 +298,7 @@ def escalation_sweep(*, as_of: date) -> SweepResult:
             owner=manager,
             priority=Priority.HIGH,
         )
-        result.tasks += created
+        result.add("tasks created", created)
     if no_manager:
         result.notes.append(f"{no_manager} overdue tasks have no manager to escalate to")
     return result

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "parole",
     "vcs_portal.letters",
     "vcs_portal.dashboards",
+    "vcs_portal.cases",
+    "vcs_portal.operations",
 ]
 
 MIDDLEWARE = [
@@ -130,28 +132,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The schedule is declared in code; django-celery-beat copies it into the database.
 # Every job is a sweep over what is due, so a missed run is caught by the next.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "eligibility-sweep": {
-        "task": "offenders.tasks.eligibility_sweep_task",
+    # Every daily job, in order (vcs_portal/operations/daily.py: the list run_daily_jobs runs).
+    "daily-jobs": {
+        "task": "vcs_portal.operations.tasks.daily_jobs_task",
         "schedule": crontab(hour=3, minute=15),  # clear of the clock-change hour
     },
-    "deadline-sweep": {"task": "contacts.tasks.deadline_sweep_task", "schedule": crontab(hour=3, minute=30)},
-    "alerts-sweep": {"task": "contacts.tasks.alerts_sweep_task", "schedule": crontab(hour=3, minute=45)},
-    "vps-sweep": {"task": "parole.tasks.vps_sweep_task", "schedule": crontab(hour=4, minute=0)},
-    "annual-letter-sweep": {
-        "task": "vcs_portal.letters.tasks.annual_letter_sweep_task",
-        "schedule": crontab(hour=4, minute=15),
-    },
-    "release-alert-sweep": {
-        "task": "vcs_portal.letters.tasks.release_alert_sweep_task",
-        "schedule": crontab(hour=4, minute=30),
-    },
-    "escalation-sweep": {
-        "task": "vcs_portal.letters.tasks.escalation_sweep_task",
-        "schedule": crontab(hour=4, minute=45),
-    },
-    "retention-sweep": {"task": "victims.tasks.retention_sweep_task", "schedule": crontab(hour=5, minute=0)},
-    "dashboards-upcoming-refresh": {
-        "task": "vcs_portal.dashboards.tasks.upcoming_refresh_task",
+    "dashboards-upcoming-sweep": {
+        "task": "vcs_portal.dashboards.tasks.upcoming_sweep_task",
         "schedule": crontab(minute=5),  # hourly
     },
 }

@@ -29,3 +29,6 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 
 # Demo mode: the second factor may be relaxed only while DEBUG is on; a banner says so.
 VCS_DEMO_RELAX_MFA = DEBUG and env.bool("VCS_DEMO_RELAX_MFA", default=False)
+
+# Demo and national-scale data and the bench: development tools, never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "vcs_portal.devtools"]  # noqa: F405

@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+# The tests exercise the development tools (demo and national seeds, the bench) too.
+INSTALLED_APPS = [*INSTALLED_APPS, "vcs_portal.devtools"]  # noqa: F405
 SECRET_KEY = "test-only-key-not-used-outside-the-test-suite"  # noqa: S105
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 

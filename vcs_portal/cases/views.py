@@ -1,0 +1,171 @@
+"""The case page and the case's whole history: what a VLO reads about one case.
+
+The case belongs to the victims app, but its page gathers what every app records about it
+(contacts, tasks, parole, letters), so it lives above them all. Each page fetches the case
+through ``case_get_for_user`` (anything out of scope is a 404) and is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from offenders.eligibility import RULE_LABELS, assess
+from offenders.models import Eligibility, EligibilityAssessment, KeyDate
+from vcs_portal.core.audit import audit_record
+from vcs_portal.core.models import AuditAction, Role
+from victims import deadlines
+from victims.models import TRANSITIONS, Case, CaseStatus
+from victims.selectors import case_get_for_user, case_key_dates, latest_key_dates
+
+from .selectors import case_timeline
+
+# The case page shows the newest timeline entries; the rest are on the case history page, so the
+# page stays quick to render and to read however long the case has run.
+TIMELINE_ON_CASE_PAGE = 20
+HISTORY_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class NextAction:
+    text: str
+    url: str = ""
+    urgent: bool = False
+
+
+def next_actions(case: Case, today: date) -> list[NextAction]:
+    """What the VLO should do next on this case, most pressing first."""
+    if not case.is_open:
+        return []
+    actions = []
+    if case.needs_review:
+        actions.append(
+            NextAction("Review eligibility", reverse("victims:case_review", args=[case.pk]), urgent=True)
+        )
+    if case.first_contact_on is None and case.first_contact_due:
+        state = case.first_contact_state(today)
+        actions.append(
+            NextAction(
+                f"Make first contact by {case.first_contact_due:%-d %B %Y}",
+                urgent=state in {deadlines.STATE_OVERDUE, deadlines.STATE_DUE_SOON},
+            )
+        )
+    if case.status == CaseStatus.REFERRED:
+        actions.append(NextAction("Send the offer letter"))
+    if case.status == CaseStatus.NO_RESPONSE:
+        actions.append(NextAction("Try another way to reach the victim"))
+    return actions
+
+
+@dataclass(frozen=True)
+class EligibilityView:
+    outcome: str
+    rule: str
+    reasons: list[str]
+    assessed_on: date | None
+
+
+def eligibility_for(case: Case) -> EligibilityView:
+    """The newest stored assessment of the case's sentence, or one made now if none is stored."""
+    stored = (
+        EligibilityAssessment.objects.filter(sentence_id=case.sentence_id)
+        .order_by("-assessed_at", "-pk")
+        .first()
+    )
+    if stored is not None:
+        return EligibilityView(
+            stored.outcome,
+            RULE_LABELS.get(stored.rule, stored.rule),
+            list(stored.reasons),
+            stored.assessed_on,
+        )
+    fresh = assess(case.sentence)
+    return EligibilityView(fresh.outcome, RULE_LABELS.get(fresh.rule, fresh.rule), list(fresh.reasons), None)
+
+
+def key_date_rows(case: Case) -> list[dict[str, Any]]:
+    """The current date of each kind, with the values it replaced, newest first."""
+    every = case_key_dates(case=case)
+    current = latest_key_dates(every)
+    shown = {k.pk for k in current}
+    older: dict[str, list[KeyDate]] = {}
+    for key_date in every:
+        if key_date.pk not in shown:
+            older.setdefault(key_date.kind, []).append(key_date)
+    return [{"current": k, "history": older.get(k.kind, [])} for k in current]
+
+
+def deadline_rows(case: Case, today: date) -> list[dict[str, Any]]:
+    rows = [
+        ("Referral due", case.referral_due, case.referral_rule, case.referral_received_on),
+        ("First contact due", case.first_contact_due, case.first_contact_rule, case.first_contact_on),
+        ("Escalation due", case.escalation_due, case.escalation_rule, case.first_contact_on),
+    ]
+    result = []
+    for label, due, rule, met_on in rows:
+        if not case.is_open and met_on is None:
+            state = deadlines.STATE_NONE
+        else:
+            state = deadlines.deadline_state(due, met_on, today, statutory=case.statutory)
+        result.append({"label": label, "due": due, "rule": rule, "state": state})
+    return result
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case.victim)
+    today = timezone.localdate()
+    addresses = list(case.victim.addresses.all())
+    eligibility = eligibility_for(case)
+    # One more than shown, so the page knows whether there is more history to link to.
+    timeline = case_timeline(case=case, newest=TIMELINE_ON_CASE_PAGE + 1)
+    context = {
+        "case": case,
+        "victim": case.victim,
+        "offender": case.offender,
+        "sentence": case.sentence,
+        "addressee": case.victim.addressee_name(today),
+        "addressee_is_guardian": case.victim.is_child(today) and bool(case.victim.guardian_last_name),
+        "current_address": next((a for a in addresses if a.is_current), None),
+        "former_addresses": [a for a in addresses if not a.is_current],
+        "security_category": case.offender.security_category,
+        "deadlines": deadline_rows(case, today),
+        "key_dates": key_date_rows(case),
+        "eligibility": eligibility,
+        "next_actions": next_actions(case, today),
+        "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
+        "timeline_more": len(timeline) > TIMELINE_ON_CASE_PAGE,
+        "can_change_status": bool(TRANSITIONS.get(case.status)),
+        # A manager may approve an offer the statutory rules do not require (DOMAIN.md section 2).
+        "can_approve": request.user.role == Role.MANAGER
+        and case.needs_review
+        and (not case.statutory or eligibility.outcome != Eligibility.STATUTORY),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_GET
+def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's whole timeline, newest first, a page at a time."""
+    case = case_get_for_user(user=request.user, pk=pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, summary="case history")
+    page = Paginator(case_timeline(case=case), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "case": case,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+    }
+    return render(request, "cases/case_history.html", context)

@@ -1,0 +1,46 @@
+"""The subject access page: an admin finds a victim by case reference and downloads their data."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from vcs_portal.core.models import Role, User
+from victims.models import Case
+
+from .subject_access import subject_access_export, subject_access_summary
+
+
+@login_required
+@require_GET
+def subject_access(request: HttpRequest) -> HttpResponse:
+    """Admins only (anyone else gets 404); the case must be in the admin's region."""
+
+    viewer: User = request.user  # type: ignore[assignment]
+    if viewer.role != Role.ADMIN:
+        raise Http404
+    reference = request.GET.get("reference", "").strip()
+    summary, error = None, ""
+    if "reference" in request.GET and not reference:
+        error = "Enter a case reference"
+    elif reference:
+        case = (
+            Case.objects.visible_to(viewer)
+            .select_related("victim")
+            .filter(reference__iexact=reference)
+            .first()
+        )
+        if case is None:
+            error = "There is no case with that reference that you can see"
+        elif request.GET.get("format") == "json":
+            data = subject_access_export(actor=viewer, victim=case.victim)
+            response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+            response["Content-Disposition"] = f'attachment; filename="subject-access-{case.reference}.json"'
+            return response
+        else:
+            summary = subject_access_summary(actor=viewer, victim=case.victim)
+            reference = case.reference
+    context = {"reference": reference, "error": error, "summary": summary}
+    return render(request, "operations/subject_access.html", context)
