@@ -41,6 +41,7 @@ test: $(VENV)/.dev assets
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## seed-national: fill an empty database with national-scale synthetic data (one to three minutes)
 seed-national: $(VENV)/.runtime
