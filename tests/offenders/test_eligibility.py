@@ -280,12 +280,11 @@ def test_counts_that_disagree_with_the_total_are_pointed_out():
         (unlawful_wounding(), 8, Concurrency.CONSECUTIVE),
         total_months=11,
     )
-    assert assess(sentence).reasons[-2].startswith(
-        "The counts' own terms come to 1 year 4 months (two consecutive terms, added together: count 1, "
+    note = assess(sentence).reasons[-2]
+    assert note.startswith(
+        "The counts' own terms come to 1 year 4 months (two consecutive terms, added together: "
     )
-    assert assess(sentence).reasons[-2].endswith(
-        "not the recorded total of 11 months; the total is used. Check the sentence record."
-    )
+    assert note.endswith("not the recorded total of 11 months; the total is used. Check the sentence record.")
 
 
 def test_counts_that_agree_with_the_total_add_no_note():
