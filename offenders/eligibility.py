@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -226,7 +226,7 @@ class People:
     sentence: Sentence
     victim_born_on: date | None = None
     offender_born_on: date | None = None
-    _offender_read: bool = False
+    _offender_read: bool = field(default=False, init=False, repr=False)
 
     def offender_born(self) -> date | None:
         if self.offender_born_on is None and not self._offender_read:

@@ -123,15 +123,18 @@ class Offence(models.Model):
 
     @property
     def is_sexual_or_violent(self) -> bool:
-        """Whether the offence can be sexual or violent under s.45 DVCVA 2004 (some only on a condition)."""
+        """Whether the offence is sexual or violent under s.45 DVCVA 2004 whoever the parties and sentence.
+
+        Offences that qualify only on a condition (a Schedule 3 threshold, a victim under 18) are
+        not: ``offenders.eligibility.assess`` weighs those per sentence.
+        """
         return (
             self.murder
             or self.specified_violent
             or self.specified_sexual
             or self.specified_terrorism
-            or self.sex_offender_notification
+            or (self.sex_offender_notification and not self.sexual_condition)
             or self.against_child
-            or self.victim_child_route
         )
 
     @property
