@@ -28,6 +28,7 @@ class OffenceAdmin(admin.ModelAdmin):
     list_filter = [
         "specified_violent",
         "specified_sexual",
+        "specified_terrorism",
         "sex_offender_notification",
         "against_child",
         "homicide",
@@ -46,9 +47,24 @@ class OffenceAdmin(admin.ModelAdmin):
                     "murder",
                     "specified_violent",
                     "specified_sexual",
+                    "specified_terrorism",
                     "sex_offender_notification",
                     "against_child",
+                    "victim_child_route",
                     "homicide",
+                )
+            },
+        ),
+        (
+            "Where the law lists it (docs/offence-catalogue.md)",
+            {
+                "fields": (
+                    "schedule_15_paragraph",
+                    "schedule_18_paragraph",
+                    "sexual_paragraph",
+                    "sexual_condition",
+                    "child_paragraph",
+                    "in_force_from",
                 )
             },
         ),

@@ -20,6 +20,36 @@ from vcs_portal.core.models import Team
 from vcs_portal.core.scope import ScopedQuerySet
 
 
+class SexualCondition(models.TextChoices):
+    """A condition Schedule 3, Sexual Offences Act 2003 puts on an offence before it leads to notification.
+
+    Ages are the offender's at conviction and the victim's at the offence date; terms are the
+    custody passed for the offence. The labels complete "on the register only if ...".
+    """
+
+    NONE = "", "no condition"
+    OFFENDER_18_OR_12_MONTHS = (
+        "offender_18_or_12_months",
+        "the offender was 18 or over, or sentenced to at least 12 months",
+    )
+    OFFENDER_18_AND_2_YEARS = (
+        "offender_18_and_2_years",
+        "the offender was 18 or over and sentenced to at least 2 years",
+    )
+    OFFENDER_20 = "offender_20", "the offender was 20 or over"
+    OFFENDER_20_VICTIM_UNDER_18 = (
+        "offender_20_victim_under_18",
+        "the offender was 20 or over and the victim under 18",
+    )
+    VICTIM_UNDER_18 = "victim_under_18", "the victim was under 18"
+    VICTIM_UNDER_18_OR_30_MONTHS = (
+        "victim_under_18_or_30_months",
+        "the victim was under 18, or the offender was sentenced to at least 30 months "
+        "or to a restricted hospital order",
+    )
+    SENTENCE_12_MONTHS = "sentence_12_months", "the offender was sentenced to at least 12 months"
+
+
 @pghistory.track(model_name="OffenceHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
 class Offence(models.Model):
     """An offence in the catalogue, with the flags that decide eligibility (DOMAIN.md s.2)."""
@@ -34,10 +64,49 @@ class Offence(models.Model):
     specified_sexual = models.BooleanField(
         default=False, help_text="Schedule 18 Part 2, Sentencing Act 2020 (was Sch. 15 CJA 2003)."
     )
+    specified_terrorism = models.BooleanField(
+        default=False, help_text="Schedule 18 Part 3, Sentencing Act 2020 (was Sch. 15 Part 3 CJA 2003)."
+    )
+    schedule_15_paragraph = models.CharField(
+        max_length=10, blank=True, help_text="Paragraph of Schedule 15, Criminal Justice Act 2003, e.g. 48A."
+    )
+    schedule_18_paragraph = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="Paragraph of Schedule 18, Sentencing Act 2020, where verified, e.g. 4(c).",
+    )
     sex_offender_notification = models.BooleanField(
         default=False, help_text="Schedule 3, Sexual Offences Act 2003 (notification)."
     )
-    against_child = models.BooleanField(default=False)
+    sexual_paragraph = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="Paragraph of Schedule 3, Sexual Offences Act 2003, where verified.",
+    )
+    sexual_condition = models.CharField(
+        max_length=40,
+        choices=SexualCondition.choices,
+        blank=True,
+        help_text="The Schedule 3 condition, if any, before the offence leads to notification.",
+    )
+    against_child = models.BooleanField(
+        default=False,
+        help_text="Schedule 4 para 1, Criminal Justice and Court Services Act 2000: whoever the victim.",
+    )
+    victim_child_route = models.BooleanField(
+        default=False,
+        help_text=(
+            "Schedule 4 paras 2-3, CJCSA 2000: an offence against a child when the victim was under 18."
+        ),
+    )
+    child_paragraph = models.CharField(
+        max_length=20, blank=True, help_text="Paragraph of Schedule 4, CJCSA 2000, e.g. 1(m) or 3(s)."
+    )
+    in_force_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the offence came into force, where that matters to a recorded date.",
+    )
     murder = models.BooleanField(default=False, help_text="Named on its own in s.45 DVCVA 2004.")
     homicide = models.BooleanField(default=False, help_text="Someone died: the bereaved family are victims.")
     domestic_abuse = models.BooleanField(default=False, help_text="Discretionary context.")
@@ -54,12 +123,17 @@ class Offence(models.Model):
 
     @property
     def is_sexual_or_violent(self) -> bool:
-        """The statutory test in s.45 Domestic Violence, Crime and Victims Act 2004."""
+        """Whether the offence is sexual or violent under s.45 DVCVA 2004 whoever the parties and sentence.
+
+        Offences that qualify only on a condition (a Schedule 3 threshold, a victim under 18) are
+        not: ``offenders.eligibility.assess`` weighs those per sentence.
+        """
         return (
             self.murder
             or self.specified_violent
             or self.specified_sexual
-            or self.sex_offender_notification
+            or self.specified_terrorism
+            or (self.sex_offender_notification and not self.sexual_condition)
             or self.against_child
         )
 
@@ -372,6 +446,8 @@ class Eligibility(models.TextChoices):
     STATUTORY = "statutory", "Statutory"
     DISCRETIONARY = "discretionary", "Discretionary candidate"
     NOT_ELIGIBLE = "not_eligible", "Not eligible"
+    # A condition of the law turns on a fact not recorded (a date of birth): a person must answer it.
+    NEEDS_REVIEW = "needs_review", "Needs review"
 
 
 class EligibilityAssessment(models.Model):

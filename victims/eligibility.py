@@ -10,7 +10,7 @@ deadlines apply at once) and flags it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.db import transaction
@@ -18,8 +18,12 @@ from django.utils import timezone
 
 from offenders.eligibility import (
     RULE_LABELS,
+    RULE_REVIEW_VICTIM_AGE,
     SWEEP_CHUNK_SIZE,
+    Assessment,
     AssessmentChange,
+    Chunk,
+    assess,
     chunk_range,
     sentence_assess,
     sentences_sweep,
@@ -32,7 +36,16 @@ from vcs_portal.core.sweeps import SweepResult
 from .models import Case, CaseStatus
 
 REVIEW_SUMMARY = "flagged for eligibility review"
-CASE_FLAG_FIELDS = ("pk", "sentence_id", "statutory", "needs_review", "review_reason")
+CASE_FLAG_FIELDS = (
+    "pk",
+    "sentence_id",
+    "statutory",
+    "needs_review",
+    "review_reason",
+    "victim__date_of_birth",
+)
+# Reads the sentence and its counts again, with one victim's date of birth.
+Reassess = Callable[[Case], Assessment]
 
 
 def _outcome_label(outcome: str) -> str:
@@ -40,7 +53,13 @@ def _outcome_label(outcome: str) -> str:
 
 
 def review_reason(change: AssessmentChange, *, was_statutory: bool) -> str:
-    """The text shown on a flagged case: what changed, under which rule, and that it stays open."""
+    """The text shown on a flagged case: what changed, under which rule, and that it stays open.
+
+    A question only a date of birth can answer is asked in so many words.
+    """
+    if change.result.outcome == Eligibility.NEEDS_REVIEW:
+        question = next((r for r in change.result.reasons if "?" in r), change.result.reasons[0])
+        return f"{question} Review the case; it has not been closed."[:255]
     rule = RULE_LABELS.get(change.result.rule, change.result.rule)
     new = _outcome_label(change.result.outcome).lower()
     if change.previous is None:
@@ -51,19 +70,31 @@ def review_reason(change: AssessmentChange, *, was_statutory: bool) -> str:
     return f"{text} Review the case; it has not been closed."[:255]
 
 
-def cases_flag(cases: Iterable[Case], changes: dict[int, AssessmentChange]) -> list[Case]:
+def _for_case(case: Case, change: AssessmentChange, reassess: Reassess) -> AssessmentChange:
+    """The case's own outcome: a victim's age that the sentence alone cannot tell is this case's."""
+    if change.result.rule != RULE_REVIEW_VICTIM_AGE or case.victim.date_of_birth is None:
+        return change
+    return AssessmentChange(change.sentence_id, change.previous, reassess(case))
+
+
+def cases_flag(
+    cases: Iterable[Case], changes: dict[int, AssessmentChange], *, reassess: Reassess
+) -> list[Case]:
     """Mark the open cases whose statutory standing changed and save them; return those flagged.
 
     With no earlier assessment, a case is flagged only where its own ``statutory`` flag disagrees.
+    A case whose outcome turns on a date of birth not recorded is always flagged, with the question.
     Saved with one UPDATE per distinct reason: a handful of reasons covers any number of cases,
     where bulk_update's CASE per row takes tens of seconds for the tens of thousands a first
     sweep can flag.
     """
     flagged: list[Case] = []
     for case in cases:
-        change = changes[case.sentence_id]
+        change = _for_case(case, changes[case.sentence_id], reassess)
         now_statutory = change.result.outcome == Eligibility.STATUTORY
-        if change.previous is None:
+        if change.result.outcome == Eligibility.NEEDS_REVIEW:
+            differs = True
+        elif change.previous is None:
             differs = case.statutory != now_statutory
         else:
             differs = (change.previous == Eligibility.STATUTORY) != now_statutory
@@ -91,10 +122,27 @@ def sentence_reassess(*, sentence: Sentence, actor: User | None = None, today: d
     change = sentence_assess(sentence=sentence, today=today)
     if change is None:
         return False
-    open_cases = Case.objects.filter(sentence=sentence).exclude(status=CaseStatus.CLOSED)
-    for case in cases_flag(open_cases.only(*CASE_FLAG_FIELDS), {sentence.pk: change}):
+    open_cases = (
+        Case.objects.filter(sentence=sentence).exclude(status=CaseStatus.CLOSED).select_related("victim")
+    )
+
+    def reassess(case: Case) -> Assessment:
+        return assess(sentence, victim_born_on=case.victim.date_of_birth)
+
+    for case in cases_flag(open_cases.only(*CASE_FLAG_FIELDS), {sentence.pk: change}, reassess=reassess):
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, summary=REVIEW_SUMMARY)
     return True
+
+
+def _chunk_reassess(chunk: Chunk) -> Reassess:
+    """Assess a case's sentence again from the chunk's own rows, with the case's victim."""
+    by_pk = {sentence.pk: (sentence, counts) for sentence, counts in chunk}
+
+    def reassess(case: Case) -> Assessment:
+        sentence, counts = by_pk[case.sentence_id]
+        return assess(sentence, counts, victim_born_on=case.victim.date_of_birth)
+
+    return reassess
 
 
 def _result(sweep: EligibilitySweep) -> SweepResult:
@@ -120,10 +168,11 @@ def eligibility_sweep(*, as_of: date, chunk_size: int = SWEEP_CHUNK_SIZE) -> Swe
         cases = (
             Case.objects.filter(**chunk_range(chunk), sentence_id__in=list(changes))
             .exclude(status=CaseStatus.CLOSED)
+            .select_related("victim")
             .order_by()
             .only(*CASE_FLAG_FIELDS)
         )
-        flagged = cases_flag(cases, changes)
+        flagged = cases_flag(cases, changes, reassess=_chunk_reassess(chunk))
         # The sweep has no request, so no origin; the rows are otherwise those audit_record writes.
         now = timezone.now()
         AuditEvent.objects.bulk_create(

@@ -298,3 +298,36 @@ def test_the_daily_jobs_run_twice_sweep_once():
     first = daily_jobs_task(as_of="2026-11-22")
     assert daily_jobs_task(as_of="2026-11-22")[0] == first[0]
     assert EligibilityAssessment.objects.count() == 1
+
+
+# --- a victim's age decides ----------------------------------------------------------------------
+
+
+def child_route_sentence(**fields) -> Sentence:
+    """Supplying a Class A drug, which qualifies only when the victim was a child (Sch 4 CJCSA 2000)."""
+    from offenders.models import Offence
+
+    sentence = SentenceFactory(years=3, **fields)
+    offence = Offence.objects.get(code="MDA71_S4_3_CLASS_A")
+    SentenceOffenceFactory(sentence=sentence, offence=offence, offence_date=dt.date(2025, 3, 3))
+    return sentence
+
+
+def test_an_unknown_victim_age_flags_the_case_with_the_question_to_answer():
+    sentence = child_route_sentence()
+    case = case_on(sentence, statutory=False, victim__date_of_birth=None)
+    run(DAY)
+    case.refresh_from_db()
+    assert case.needs_review
+    assert "Was the victim under 18 on 3 March 2025?" in case.review_reason
+
+
+def test_a_child_victim_makes_the_case_statutory_by_their_own_date_of_birth():
+    sentence = child_route_sentence()
+    child = case_on(sentence, statutory=False, victim__date_of_birth=dt.date(2012, 1, 1))
+    adult = case_on(sentence, statutory=False, victim__date_of_birth=dt.date(1990, 1, 1))
+    run(DAY)
+    child.refresh_from_db()
+    adult.refresh_from_db()
+    assert (child.statutory, child.needs_review) == (True, True)
+    assert (adult.statutory, adult.needs_review) == (False, False)

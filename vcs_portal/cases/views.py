@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from offenders.eligibility import RULE_LABELS, assess
+from offenders.eligibility import RULE_LABELS, RULE_REVIEW_VICTIM_AGE, assess
 from offenders.models import Eligibility, EligibilityAssessment, KeyDate
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role
@@ -75,20 +75,23 @@ class EligibilityView:
 
 
 def eligibility_for(case: Case) -> EligibilityView:
-    """The newest stored assessment of the case's sentence, or one made now if none is stored."""
+    """The newest stored assessment of the case's sentence, or one made now if none is stored.
+
+    Where the sentence's outcome turns on the victim's age, this case's victim answers it.
+    """
     stored = (
         EligibilityAssessment.objects.filter(sentence_id=case.sentence_id)
         .order_by("-assessed_at", "-pk")
         .first()
     )
-    if stored is not None:
+    if stored is not None and not (stored.rule == RULE_REVIEW_VICTIM_AGE and case.victim.date_of_birth):
         return EligibilityView(
             stored.outcome,
             RULE_LABELS.get(stored.rule, stored.rule),
             list(stored.reasons),
             stored.assessed_on,
         )
-    fresh = assess(case.sentence)
+    fresh = assess(case.sentence, victim_born_on=case.victim.date_of_birth)
     return EligibilityView(fresh.outcome, RULE_LABELS.get(fresh.rule, fresh.rule), list(fresh.reasons), None)
 
 
