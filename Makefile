@@ -51,6 +51,7 @@ run: $(VENV)/.runtime assets
 
 ## test: the whole suite (unit, integration, browser) against real PostgreSQL and Redis
 test: $(VENV)/.dev assets
+	@$(WITH) $(PY) scripts/check_prereqs.py
 	$(WITH) $(PY) -m pytest $(PYTEST_ARGS)
 
 ## lint: ruff, and the lock files against requirements*.in
