@@ -11,16 +11,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
 from vcs_portal.core.audit import audit_record
-from vcs_portal.core.models import AuditAction, Role, User
+from vcs_portal.core.models import AuditAction, Role, Team, User
 from vcs_portal.core.pages import govuk_date as _d
 from victims import deadlines
 from victims.models import Case, CaseStatus, ContactLevel
@@ -258,7 +259,7 @@ def case_reassign(*, actor: User, case: Case, officer: User) -> Case:
         raise ValidationError({"officer": "Choose someone other than the case's officer now"})
     old_team_id = case.team_id
     case.officer = officer
-    case.team = officer.team
+    case.team = cast(Team, officer.team)  # eligible_case_officers: a VLO in a team
     case.save(update_fields=["officer", "team"])
     audit_record(
         actor=actor,
@@ -833,7 +834,7 @@ def alerts_for_event(*, event: SentenceEvent, actor: User | None = None, today: 
     return _alerts_create([_event_alert(event)], actor=actor, today=today or timezone.localdate())
 
 
-def _key_date_history(sentence_ids: Iterable[int]) -> dict[tuple[int, str], list[KeyDate]]:
+def _key_date_history(sentence_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str], list[KeyDate]]:
     """Every CRD and PED of the sentences, newest first per (sentence, kind), in one query."""
     history: dict[tuple[int, str], list[KeyDate]] = defaultdict(list)
     for key_date in KeyDate.objects.filter(
