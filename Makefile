@@ -16,7 +16,7 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quie
 # constrained by the lock below it, so a package has one version in all three.
 LAYERS := requirements requirements-local requirements-dev
 
-.PHONY: run test assets lint lock lock-check stop-services clean demo-code seed-national bench
+.PHONY: run test assets lint lock lock-check types stop-services clean demo-code seed-national bench
 
 $(PY):
 	@command -v python3.11 >/dev/null 2>&1 \
@@ -54,11 +54,19 @@ test: $(VENV)/.dev assets
 	@$(WITH) $(PY) scripts/check_prereqs.py
 	$(WITH) $(PY) -m pytest $(PYTEST_ARGS)
 
-## lint: ruff, and the lock files against requirements*.in
+## lint: ruff, the lock files against requirements*.in, and mypy
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@$(MAKE) --no-print-directory lock-check
+	@$(MAKE) --no-print-directory types
+
+## types: mypy with django-stubs over the files listed in pyproject.toml [tool.mypy]
+# Settings are imported (vcs_portal.settings.test) but never connected: placeholders do where unset.
+types: $(VENV)/.dev
+	DATABASE_URL="$${DATABASE_URL:-postgres://mypy@127.0.0.1:9/mypy}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:9/0}" \
+	$(VENV)/bin/mypy
 
 ## lock: recompile requirements*.txt after editing requirements*.in (LOCK_ARGS=--upgrade-package=NAME)
 lock: $(VENV)/.dev
