@@ -37,9 +37,7 @@ def check_python() -> str | None:
 def check_weasyprint() -> str | None:
     """WeasyPrint loads Pango and HarfBuzz with ctypes at import time: a missing library is an OSError."""
     try:
-        with warnings.catch_warnings():  # its font tools warn about XDG_RUNTIME_DIR, noise here
-            warnings.simplefilter("ignore")
-            import weasyprint  # noqa: F401
+        import weasyprint  # noqa: F401
     except OSError as exc:
         return (
             f"WeasyPrint's system libraries are missing ({str(exc).splitlines()[0][:80]}): "
@@ -154,6 +152,8 @@ CHECKS: list[Callable[[], str | None]] = [
 
 def main() -> int:
     """Run every check, print one line per problem, and return 1 if there was any."""
+    # platformdirs (under weasyprint and pgserver) warns when XDG_RUNTIME_DIR is unset: noise here.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     problems = [problem for check in CHECKS if (problem := check())]
     for problem in problems:
         print(problem, file=sys.stderr)
