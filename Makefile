@@ -7,20 +7,35 @@ PY := $(VENV)/bin/python
 WITH := $(PY) scripts/with_services.py --
 PORT ?= 8000
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Installs only what a lock file names, each file checked against its recorded hash.
+PIP_INSTALL := $(PY) -m pip install --quiet --require-hashes
+# How every lock is made; CUSTOM_COMPILE_COMMAND makes the header name `make lock`, not a path.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --allow-unsafe \
+	--generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links
+# Each requirements*.in (the top-level pins) and its lock, lowest layer first: each layer is
+# constrained by the lock below it, so a package has one version in all three.
+LAYERS := requirements requirements-local requirements-dev
 
-.PHONY: run test assets lint stop-services clean demo-code seed-national bench
+.PHONY: run test assets lint lock lock-check types stop-services clean demo-code seed-national bench
 
-$(VENV)/.runtime: requirements.txt
-	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+$(PY):
+	@command -v python3.11 >/dev/null 2>&1 \
+		|| { echo "python3.11 is missing: apt-get install -y python3.11 python3.11-venv" >&2; exit 1; }
+	@python3.11 -m venv $(VENV) >/dev/null \
+		|| { echo "python3.11 cannot make a virtualenv: apt-get install -y python3.11-venv" >&2; exit 1; }
+
+# The application and the embedded PostgreSQL and Redis (requirements-local.txt, not in the image).
+$(VENV)/.runtime: requirements-local.txt | $(PY)
+	$(PIP_INSTALL) -r requirements-local.txt
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+# Everything above, and the test and lint tools: requirements-dev.txt is a complete lock.
+$(VENV)/.dev: requirements-dev.txt | $(PY)
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js 20 (it brings npm)" >&2; exit 1; }
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -36,12 +51,41 @@ run: $(VENV)/.runtime assets
 
 ## test: the whole suite (unit, integration, browser) against real PostgreSQL and Redis
 test: $(VENV)/.dev assets
+	@$(WITH) $(PY) scripts/check_prereqs.py
 	$(WITH) $(PY) -m pytest $(PYTEST_ARGS)
 
+## lint: ruff, the lock files against requirements*.in, and mypy
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	@$(MAKE) --no-print-directory lock-check
+	@$(MAKE) --no-print-directory types
+
+## types: mypy with django-stubs over the files listed in pyproject.toml [tool.mypy]
+# Settings are imported (vcs_portal.settings.test) but never connected: placeholders do where unset.
+types: $(VENV)/.dev
+	DATABASE_URL="$${DATABASE_URL:-postgres://mypy@127.0.0.1:9/mypy}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:9/0}" \
+	$(VENV)/bin/mypy
+
+## lock: recompile requirements*.txt after editing requirements*.in (LOCK_ARGS=--upgrade-package=NAME)
+lock: $(VENV)/.dev
+	@for layer in $(LAYERS); do \
+		echo "pip-compile $$layer.in -> $$layer.txt"; \
+		$(PIP_COMPILE) $(LOCK_ARGS) --output-file=$$layer.txt $$layer.in || exit 1; \
+	done
+
+## lock-check: fail if a lock no longer matches its requirements*.in (recompiled into a temp dir)
+lock-check: $(VENV)/.dev
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	for layer in $(LAYERS); do \
+		cp $$layer.txt "$$tmp/$$layer.txt" && \
+		$(PIP_COMPILE) --output-file="$$tmp/$$layer.txt" $$layer.in 2>"$$tmp/err" \
+			|| { cat "$$tmp/err" >&2; echo "pip-compile failed on $$layer.in" >&2; exit 1; }; \
+		diff -u $$layer.txt "$$tmp/$$layer.txt" >"$$tmp/diff" \
+			|| { grep -E '^[-+][A-Za-z0-9]' "$$tmp/diff"; echo "$$layer.txt disagrees with $$layer.in: run make lock and commit both" >&2; exit 1; }; \
+	done; echo "lock files match requirements*.in"
 
 ## seed-national: fill an empty database with national-scale synthetic data (one to three minutes)
 seed-national: $(VENV)/.runtime

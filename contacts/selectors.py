@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -214,7 +214,7 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
         on = timezone.localtime(contact.occurred_at).date()
         title = contact_title(contact)
         if contact.corrects_id:
-            corrected_on = timezone.localtime(contact.corrects.occurred_at).date()
+            corrected_on = timezone.localtime(cast(Contact, contact.corrects).occurred_at).date()
             title = f"Correction of {corrected_on:%-d %B %Y} entry: {title}"
         detail = contact.summary
         if contact.outcome:

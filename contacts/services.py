@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +21,7 @@ from django.utils import timezone
 from offenders import services as offender_services
 from offenders.models import KeyDate, Sentence, SentenceEvent
 from vcs_portal.core.audit import audit_record
-from vcs_portal.core.models import AuditAction, Role, User
+from vcs_portal.core.models import AuditAction, Role, Team, User
 from vcs_portal.core.pages import govuk_date as _d
 from victims import deadlines
 from victims.eligibility import sentence_reassess
@@ -209,7 +210,7 @@ def case_reassign(*, actor: User, case: Case, officer: User) -> Case:
         raise ValidationError({"officer": "Choose someone other than the case's officer now"})
     old_team_id = case.team_id
     case.officer = officer
-    case.team = officer.team
+    case.team = cast(Team, officer.team)  # eligible_case_officers: a VLO in a team
     case.save(update_fields=["officer", "team"])
     audit_record(
         actor=actor,

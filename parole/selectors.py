@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -170,8 +170,9 @@ def reconsideration_status(
         return ReconsiderationStatus(False, "A recommendation for open conditions cannot be reconsidered.")
     if review.outcome == ParoleOutcome.ADJOURNED:
         return ReconsiderationStatus(False, "An adjournment is not a decision that can be reconsidered.")
-    window = reconsideration_window_end(review.decision_on)
-    if on < review.decision_on:
+    decided_on = cast(date, review.decision_on)  # is_decided: a decision has its date
+    window = reconsideration_window_end(decided_on)
+    if on < decided_on:
         return ReconsiderationStatus(False, "The request must be on or after the decision date.", window)
     if on > window.due:
         return ReconsiderationStatus(

@@ -12,28 +12,24 @@ identify someone in a small community. Free text (condition descriptions, concer
 through ``redactor`` as a second line of defence: the victim's names become "the victim" and any of
 their contact details "[contact details removed]".
 
-The PDF is made by WeasyPrint with ``StaticOnlyURLFetcher``: it serves files from the static
-directories and refuses every other URL, so text in a record can never make the renderer reach
-the network or the file system.
+The PDF is made by the base's PDF kit (``vcs_portal.core.pdf``), whose fetcher serves files from
+the static directories and refuses every other URL, so text in a record can never make the
+renderer reach the network or the file system.
 """
 
 from __future__ import annotations
 
-import mimetypes
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from vcs_portal.core.pdf import PDF_BASE_URL as PDF_BASE_URL  # re-exported: the summary's tests use it
+from vcs_portal.core.pdf import AssetRefused, StaticOnlyFetcher, render_pdf
+from vcs_portal.core.pdf import static_path_for as _kit_static_path_for
 from victims.models import SafetyConcern
 
 from .models import ConditionKind, LicenceConditionRequest
@@ -44,8 +40,8 @@ if TYPE_CHECKING:
 
 REMOVED = "[contact details removed]"
 VICTIM = "the victim"
-# WeasyPrint resolves relative URLs against this base; the fetcher serves only static files under it.
-PDF_BASE_URL = "https://vcs-portal.invalid/"
+# The summary's old name for the base's fetcher, kept so its callers and tests need not change.
+StaticOnlyURLFetcher = StaticOnlyFetcher
 
 
 # --- redaction ------------------------------------------------------------------------------
@@ -152,63 +148,17 @@ def om_summary_filename(case: Case) -> str:
 # --- the PDF --------------------------------------------------------------------------------
 
 
-def static_roots() -> list[str]:
-    """The real paths of every directory the staticfiles finders serve from."""
-    roots: list[str] = []
-    for finder in finders.get_finders():
-        for storage in getattr(finder, "storages", {}).values():
-            location = getattr(storage, "location", None)
-            if location:
-                roots.append(os.path.realpath(location))
-    return roots
-
-
 def static_path_for(url: str) -> str | None:
-    """The file a URL names, if and only if it is a static file under a static directory."""
-    parts = urlsplit(url)
-    base = urlsplit(PDF_BASE_URL)
-    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+    """The static file a PDF may use at ``url``, or None where the base's fetcher refuses it."""
+    try:
+        return str(_kit_static_path_for(url))
+    except AssetRefused:
         return None
-    path = unquote(parts.path)
-    if not path.startswith(settings.STATIC_URL) or "\x00" in path:
-        return None
-    relative = path[len(settings.STATIC_URL) :]
-    if not relative or any(segment in {"", ".", ".."} for segment in relative.split("/")):
-        return None
-    found = finders.find(relative)
-    if not found or isinstance(found, list):
-        return None
-    real = os.path.realpath(found)
-    for root in static_roots():
-        if os.path.commonpath([real, root]) == root and os.path.isfile(real):
-            return real
-    return None
-
-
-class StaticOnlyURLFetcher(URLFetcher):
-    """Serve the app's static files to WeasyPrint and refuse everything else.
-
-    No network, no ``file://``, no ``data:``: a refused URL raises, WeasyPrint logs it and
-    leaves the resource out, and the rest of the document still renders.
-    """
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        path = static_path_for(url)
-        if path is None:
-            raise ValueError(f"Refused to fetch {url[:100]!r}: only the app's static files may be used")
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        with open(path, "rb") as handle:
-            body = handle.read()
-        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 
 def om_summary_html(*, case: Case, today: date) -> str:
     """The standalone document the PDF is made from."""
     return render_to_string("parole/om_summary_document.html", om_summary_context(case=case, today=today))
-
-
-def render_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticOnlyURLFetcher()).write_pdf()
 
 
 def om_summary_pdf(*, case: Case, today: date) -> bytes:

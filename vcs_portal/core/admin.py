@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -27,7 +27,7 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Django's Form.clean returns cleaned_data
         teams = data.get("managed_teams")
         region = data.get("region")
         if teams is not None and region is not None and teams.exclude(region=region).exists():
@@ -83,7 +83,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Deactivate selected users and end their sessions")
     def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        for user in queryset.exclude(pk=request.user.pk):
+        for user in queryset.exclude(pk=request.user.pk):  # type: ignore[misc]  # plugin: pk may be None
             services.user_deactivate(actor=request.user, user=user)  # type: ignore[arg-type]
         messages.success(request, "The users were deactivated and signed out.")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 
@@ -69,7 +70,7 @@ def audit_record(
         path=origin.path[:255],
     )
     if action == AuditAction.VIEW and object_type == VICTIM_LABEL and event.actor_id:
-        unusual_access_check(user=event.actor)
+        unusual_access_check(user=cast(User, event.actor))  # actor_id is set, so actor is a User
     return event
 
 

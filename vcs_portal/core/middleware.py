@@ -91,7 +91,7 @@ class RequireMFAMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not mfa_relaxed() and not user.is_verified():  # type: ignore[union-attr]
+        if user.is_authenticated and not mfa_relaxed() and not user.is_verified():  # type: ignore[attr-defined]  # django-otp's OTPMiddleware adds it
             try:
                 name = resolve(request.path_info).view_name
             except Resolver404:

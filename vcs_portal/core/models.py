@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -149,7 +149,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
         super().clean()
         self.email = (self.email or "").lower()
-        if self.team_id and self.region_id and self.team.region_id != self.region_id:
+        if self.team_id and self.region_id and cast(Team, self.team).region_id != self.region_id:
             raise ValidationError({"team": "The team must be in the user's region."})
         if self.role != Role.ADMIN and not self.is_superuser and not self.region_id:
             raise ValidationError({"region": "Choose the user's region."})
@@ -160,7 +160,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.first_name
 
-    def has_perm(self, perm: str, obj: object = None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         """Admins manage the apps in ``ADMIN_APP_LABELS``; victim data is never in the admin."""
         if self.is_active and self.role == Role.ADMIN and perm.split(".", 1)[0] in ADMIN_APP_LABELS:
             return True

@@ -8,7 +8,7 @@ is a 404, never a 403 that would confirm it exists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -54,7 +54,7 @@ class ScopedQuerySet(models.QuerySet):
     scope_team: str = "team"
     scope_owner: str | None = None
 
-    def visible_to(self, user: User | AnonymousUser) -> ScopedQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         return self.filter(scope_q(user, team=self.scope_team, owner=self.scope_owner))
 
 
@@ -68,7 +68,8 @@ def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -
     """
     try:
         return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined]
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    # django-stubs gives DoesNotExist to each concrete model, not to Model, so type[M] lacks it.
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
         from .audit import audit_record
         from .models import AuditAction
 
@@ -89,7 +90,8 @@ def teams_visible_to(user: User | AnonymousUser) -> models.QuerySet:
         return Team.objects.none()
     teams = Team.objects.filter(region_id=user.region_id)
     if user.role == Role.VLO:
-        return teams.filter(pk=user.team_id)
+        # The plugin refuses None for pk, but a VLO without a team simply matches no team.
+        return teams.filter(pk=user.team_id)  # type: ignore[misc]
     if user.role == Role.MANAGER and not user.is_regional_manager:
         return teams.filter(pk__in=user.managed_teams.values("pk"))
     return teams

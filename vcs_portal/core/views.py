@@ -10,6 +10,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
@@ -51,7 +52,7 @@ class SignInView(LoginView):
     template_name = "core/sign_in.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         from django.contrib.auth import login
 
         user = form.get_user()
@@ -67,11 +68,11 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     """Ask for the six-digit code from the user's authenticator app."""
     if not request.user.is_authenticated:
         return redirect("core:login")
-    if request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_verified():  # type: ignore[attr-defined]  # added by django-otp's OTPMiddleware
         return HttpResponseRedirect(_next_url(request))
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.mfa_check(user=request.user, token=form.cleaned_data["code"])  # type: ignore[arg-type]
+        device = services.mfa_check(user=request.user, token=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             return HttpResponseRedirect(_next_url(request))
@@ -85,11 +86,11 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         return redirect("core:login")
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect(_with_next("core:mfa_verify", request))
-    device = services.mfa_device_for_enrolment(user=request.user)  # type: ignore[arg-type]
+    device = services.mfa_device_for_enrolment(user=request.user)
     form = SecurityCodeForm(request.POST or None, button="Confirm and continue")
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["code"]
-        if services.mfa_enrol_confirm(user=request.user, device=device, token=token):  # type: ignore[arg-type]
+        if services.mfa_enrol_confirm(user=request.user, device=device, token=token):
             otp_login(request, device)
             messages.success(request, "Your authenticator app is set up.")
             return HttpResponseRedirect(_next_url(request))
@@ -109,7 +110,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.user_signed_out(user=request.user, session_key=request.session.session_key)  # type: ignore[arg-type]
+        services.user_signed_out(user=request.user, session_key=request.session.session_key)
     logout(request)
     messages.info(request, "You have signed out.")
     return redirect("core:login")

@@ -3,29 +3,27 @@
 The words come from a ``LetterTemplate`` rendered in the sandbox (``sandbox.py``) with a dict of
 plain strings built here (``letter_values``): the only facts a letter can ever contain. Dates
 that would say when the offender is released are given as a month; where the offender is held
-is never a value. The PDF is made by WeasyPrint with ``StaticOnlyFetcher``, which serves the
-app's own static files and refuses every other URL.
+is never a value. The PDF is made by the base's PDF kit (``vcs_portal.core.pdf``), whose fetcher
+serves the app's own static files and refuses every other URL.
 """
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from offenders.models import INDETERMINATE_TYPES, KeyDateKind, SentenceType
+from offenders.models import INDETERMINATE_TYPES, EventKind, KeyDateKind, SentenceEvent, SentenceType
+from vcs_portal.core.pdf import PDF_BASE_URL, AssetRefused, render_document
+from vcs_portal.core.pdf import StaticOnlyFetcher as StaticOnlyFetcher  # re-exported for the letters' tests
+from vcs_portal.core.pdf import static_path_for as static_path_for  # re-exported for the letters' tests
 from victims.models import Case, Language, RestrictionKind
+from victims.selectors import current_key_dates
 
 from . import sandbox
 from .models import Letter, LetterStatus, LetterTemplate
@@ -244,9 +242,6 @@ class CaseFacts:
 
 
 def case_facts(case: Case) -> CaseFacts:
-    from offenders.models import EventKind, SentenceEvent
-    from victims.selectors import current_key_dates
-
     key_dates = {k.kind: k.date for k in current_key_dates(sentence_id=case.sentence_id)}
     category = case.offender.security_category
     events = list(
@@ -446,78 +441,20 @@ def letter_document_html(views: Sequence[LetterView]) -> str:
 
 # --- PDF ---------------------------------------------------------------------------------------
 
-# Relative URLs in letters resolve against this origin; nothing is ever fetched from it.
-FETCH_BASE = "https://letters.vcs.invalid/"
-ALLOWED_ASSET_TYPES = {".css", ".png", ".jpg", ".jpeg", ".svg", ".woff", ".woff2", ".ttf", ".otf"}
-
-
-class LetterAssetRefused(ValueError):
-    """A letter asked for a URL that is not one of the app's own static files."""
-
-
-def _static_roots() -> list[Path]:
-    roots: list[Path] = []
-    for finder in finders.get_finders():
-        for location in getattr(finder, "locations", []):
-            roots.append(Path(location[1] if isinstance(location, tuple) else location).resolve())
-        for storage in getattr(finder, "storages", {}).values():
-            if getattr(storage, "location", None):
-                roots.append(Path(storage.location).resolve())
-    return roots
-
-
-def static_path_for(url: str) -> Path:
-    """The file behind a ``/static/...`` URL on ``FETCH_BASE``; raises for every other URL."""
-    base = urlsplit(FETCH_BASE)
-    parts = urlsplit(url)
-    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
-        raise LetterAssetRefused(f"Letters may only use the service's own static files, not {url[:80]!r}")
-    path = unquote(parts.path)
-    if not path.startswith(settings.STATIC_URL):
-        raise LetterAssetRefused(f"Not a static file: {path[:80]!r}")
-    relative = path[len(settings.STATIC_URL) :]
-    segments = relative.replace("\\", "/").split("/")
-    if not relative or any(s in ("", ".", "..") for s in segments) or "\x00" in relative:
-        raise LetterAssetRefused(f"Not a plain static path: {relative[:80]!r}")
-    if Path(relative).suffix.lower() not in ALLOWED_ASSET_TYPES:
-        raise LetterAssetRefused(f"Letters may not use files of this type: {relative[:80]!r}")
-    found = finders.find(relative)
-    if not found:
-        raise LetterAssetRefused(f"No such static file: {relative[:80]!r}")
-    resolved = Path(found).resolve()
-    if not any(resolved.is_relative_to(root) for root in _static_roots()):
-        raise LetterAssetRefused(f"Outside the static folders: {relative[:80]!r}")
-    return resolved
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher for letters: the app's static files, and nothing else at all."""
-
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
-
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
-        path = static_path_for(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
-
-    def open(self, url: object, data: object = None, timeout: object = None) -> URLFetcherResponse:
-        return self.fetch(str(getattr(url, "full_url", url)))
-
-
-def _document(html: str):  # -> weasyprint.Document
-    return HTML(string=html, base_url=FETCH_BASE, url_fetcher=StaticOnlyFetcher()).render()
+# The letters' names for the base's PDF kit (vcs_portal.core.pdf), kept so callers need not change.
+FETCH_BASE = PDF_BASE_URL
+LetterAssetRefused = AssetRefused
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:
     """(PDF bytes, number of pages)."""
-    document = _document(html)
+    document = render_document(html)
     return document.write_pdf(), len(document.pages)
 
 
 def merged_pdf(htmls: Iterable[str]) -> tuple[bytes, int]:
     """One PDF of several documents, each starting on a new page; page numbers restart per letter."""
-    documents = [_document(h) for h in htmls]
+    documents = [render_document(h) for h in htmls]
     if not documents:
         raise ValueError("Nothing to print")
     pages = [p for d in documents for p in d.pages]

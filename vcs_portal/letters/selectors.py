@@ -14,7 +14,7 @@ from vcs_portal.core.scope import get_visible_or_404
 from victims.models import Address
 from victims.selectors import TimelineEntry
 
-from .models import Letter, LetterKind, LetterStatus
+from .models import Letter, LetterKind, LetterQuerySet, LetterStatus
 
 if TYPE_CHECKING:
     from victims.models import Case
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 TO_DO = [LetterStatus.DRAFT, LetterStatus.APPROVED]
 
 
-def _base() -> QuerySet[Letter]:
+def _base() -> LetterQuerySet:
     # address_current: whether the address an approved letter was made for is still the safe one.
     return (
         Letter.objects.without_pdf()
