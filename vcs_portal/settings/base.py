@@ -100,6 +100,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 # PostgreSQL's JIT costs ~90 ms on dashboard aggregates and saves nothing at this scale.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Two roles (docs/deployment.md, "Database roles"): DATABASE_URL is the application role the web,
+# worker and beat use, which may only read and write rows; DATABASE_OWNER_URL is the owner that
+# `migrate` and `db_setup_roles` connect as. Give the owner URL only to the process that migrates.
+VCS_DATABASE_OWNER: dict | None = (
+    env.db("DATABASE_OWNER_URL") if env.str("DATABASE_OWNER_URL", default="") else None
+)
 
 REDIS_URL = env.str("REDIS_URL")
 
