@@ -216,6 +216,10 @@ def database_bootstrap(
     )
     owner = _quote(connection, owner_role)
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        if owner_createdb:
+            cursor.execute("SELECT rolcreatedb FROM pg_roles WHERE rolname = %s", [owner_role])
+            if not cursor.fetchone()[0]:
+                cursor.execute(f"ALTER ROLE {owner} CREATEDB")
         cursor.execute("SELECT current_database()")
         cursor.execute(f"ALTER DATABASE {_quote(connection, cursor.fetchone()[0])} OWNER TO {owner}")
         # Tables, sequences and views, then functions, owned by anyone else in the schema.
