@@ -12,10 +12,14 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 # The suite creates its own database and empties tables after transactional tests, which the
 # application role may not do, so it runs as the owner when one is configured; tests/security
 # connects as the application role (VCS_DATABASE_APP) to prove what that role is refused.
-_KEYS = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
-VCS_DATABASE_APP = {key: DATABASES["default"].get(key) for key in _KEYS}
+# Only the owner's credentials: the database is still the one DATABASE_URL names.
+VCS_DATABASE_APP = {
+    key: DATABASES["default"].get(key) for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")
+}
 if VCS_DATABASE_OWNER:
-    DATABASES["default"].update({key: VCS_DATABASE_OWNER[key] for key in _KEYS})
+    DATABASES["default"].update(
+        {key: VCS_DATABASE_OWNER[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
+    )
 VCS_DATABASE_OWNER = None
 
 CACHES["default"]["KEY_PREFIX"] = "vcs-test"  # noqa: F405
