@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from vcs_portal.core.audit import audit_record
-from vcs_portal.core.models import AuditAction
+from vcs_portal.core.admin_audit import AuditedAdmin
 
 from .models import EligibilitySweep, Offence
 
 
 @admin.register(Offence)
-class OffenceAdmin(admin.ModelAdmin):
+class OffenceAdmin(AuditedAdmin):
+    """Every change is audited with before and after (``AuditedAdmin``)."""
+
     list_display = [
         "title",
         "statute",
@@ -75,18 +76,9 @@ class OffenceAdmin(admin.ModelAdmin):
         """Offences on sentences must stay; untick 'active' to retire one."""
         return False
 
-    def save_model(self, request: HttpRequest, obj: Offence, form: object, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            obj=obj,
-            summary="fields: " + ", ".join(sorted(getattr(form, "changed_data", []))),
-        )
-
 
 @admin.register(EligibilitySweep)
-class EligibilitySweepAdmin(admin.ModelAdmin):
+class EligibilitySweepAdmin(AuditedAdmin):
     """The daily eligibility summaries, read-only."""
 
     list_display = [

@@ -49,6 +49,10 @@ LOCK_FILE = VAR_DIR / ".services.lock"
 
 APP_DATABASE = "vcs_portal"
 PG_SUPERUSER = "postgres"
+# The two roles of docs/deployment.md: the owner migrates (and, here only, may create the test
+# database); the application role, which `make run`'s processes use, may only read and write rows.
+PG_OWNER = "vcs_owner"
+PG_APP = "vcs_app"
 START_TIMEOUT_SECONDS = 20.0
 # sun_path is 108 bytes on Linux including the terminating NUL.
 MAX_UNIX_SOCKET_PATH = 107
@@ -284,14 +288,49 @@ def ensure_postgres() -> Path:
     return socket_dir
 
 
-def database_url(socket_dir: Path) -> str:
-    """Return a DATABASE_URL for the embedded server that django-environ parses right.
+def database_url(socket_dir: Path, role: str = PG_APP) -> str:
+    """Return a database URL for ``role`` on the embedded server that django-environ parses right.
 
     django-environ takes the socket directory from a percent-encoded first path segment
     (``postgres://user@/%2Fabs%2Fdir/db`` gives HOST=/abs/dir, NAME=db); a ``?host=``
     query would only land in OPTIONS, which ``manage.py dbshell`` ignores.
     """
-    return f"postgres://{PG_SUPERUSER}@/{quote(str(socket_dir), safe='')}/{APP_DATABASE}"
+    return f"postgres://{role}@/{quote(str(socket_dir), safe='')}/{APP_DATABASE}"
+
+
+def ensure_roles(socket_dir: Path, env: Mapping[str, str]) -> None:
+    """Create the owner and application roles and hand the database to the owner, once.
+
+    A data directory from before the two roles has every table owned by the superuser;
+    ``db_setup_roles --bootstrap`` (the same command production uses) transfers them. It
+    runs only while the database is not yet the owner's, so later starts pay one psql call.
+    """
+    owner = _psql(
+        socket_dir, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :'db';", db=APP_DATABASE
+    )
+    if owner == PG_OWNER:
+        return
+    command = [
+        sys.executable,
+        str(REPO_DIR / "manage.py"),
+        "db_setup_roles",
+        "--bootstrap",
+        "--owner-createdb",
+    ]
+    result = subprocess.run(
+        command,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "vcs_portal.settings.local",
+            "DATABASE_ADMIN_URL": database_url(socket_dir, PG_SUPERUSER),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO_DIR,
+    )
+    if result.returncode != 0:
+        raise ServiceError(f"db_setup_roles --bootstrap failed: {(result.stderr or result.stdout).strip()}")
 
 
 def stop_postgres() -> bool:
@@ -517,7 +556,9 @@ def prepare_environment(environ: Mapping[str, str]) -> tuple[dict[str, str], lis
     with _startup_lock():
         if need_pg:
             socket_dir = ensure_postgres()
-            env["DATABASE_URL"] = database_url(socket_dir)
+            env["DATABASE_URL"] = database_url(socket_dir, PG_APP)
+            if not _is_set(env, "DATABASE_OWNER_URL"):
+                env["DATABASE_OWNER_URL"] = database_url(socket_dir, PG_OWNER)
             # Let plain `psql` (and libpq tools) find the same server.
             for name, value in (
                 ("PGHOST", str(socket_dir)),
@@ -533,6 +574,9 @@ def prepare_environment(environ: Mapping[str, str]) -> tuple[dict[str, str], lis
             if not _is_set(env, "CELERY_BROKER_URL"):
                 env["CELERY_BROKER_URL"] = celery_broker_url(socket_path)
             using.append(f"Redis at {_relative(socket_path)}")
+        if need_pg:
+            # After Redis: the settings the bootstrap command loads need a REDIS_URL.
+            ensure_roles(socket_dir, env)
     return env, using
 
 
@@ -573,6 +617,7 @@ def _print_env() -> int:
     _announce(using)
     for name in (
         "DATABASE_URL",
+        "DATABASE_OWNER_URL",
         "PGHOST",
         "PGUSER",
         "PGDATABASE",

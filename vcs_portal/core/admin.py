@@ -7,12 +7,17 @@ from typing import Any, cast
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
-from .audit import audit_record
-from .models import AuditAction, AuditEvent, Region, Role, Team, User
+from .admin_audit import AuditedAdmin, audit_registered_admins
+from .models import AuditEvent, Region, Role, Team, User
+
+# Admins that django-otp (authenticators), axes (sign-in attempts), celery-beat and auth registered
+# before this module: every one of their creates, changes and deletes is audited too.
+audit_registered_admins(admin.site)
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -36,7 +41,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     ordering = ["last_name", "first_name"]
@@ -45,7 +50,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     filter_horizontal = ["managed_teams", "groups", "user_permissions"]
     readonly_fields = ["is_staff", "last_login", "date_joined"]
-    actions = ["deactivate_users"]
+    actions = ["deactivate_users", "reset_second_factor"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Name", {"fields": ("first_name", "last_name")}),
@@ -71,13 +76,7 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         """Admins get the admin site; deactivating a user ends their sessions at once."""
         obj.is_staff = obj.role == Role.ADMIN
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            obj=obj,
-            summary="fields: " + ", ".join(sorted(form.changed_data)),
-        )
+        super().save_model(request, obj, form, change)  # audited by AuditedAdmin, with before and after
         if change and "is_active" in form.changed_data and not obj.is_active:
             services.user_deactivate(actor=request.user, user=obj)  # type: ignore[arg-type]
 
@@ -87,22 +86,33 @@ class UserAdmin(DjangoUserAdmin):
             services.user_deactivate(actor=request.user, user=user)  # type: ignore[arg-type]
         messages.success(request, "The users were deactivated and signed out.")
 
+    @admin.action(description="Reset the second factor of selected users (they set up a new authenticator)")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            services.mfa_reset(actor=request.user, user=user)  # type: ignore[arg-type]
+        messages.success(request, "Their authenticators were removed and they were signed out.")
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """The new password and its audit row commit together."""
+        with transaction.atomic():
+            return super().user_change_password(request, id, form_url)
+
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ["name", "code", "in_wales"]
     search_fields = ["name"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdmin):
     """Read-only: audit rows are never changed or deleted (a trigger refuses it too)."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id", "summary", "ip_address"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.db import models
 
@@ -53,8 +53,12 @@ def audit_record(
     object_type: str = "",
     object_id: str | int = "",
     summary: str = "",
+    changes: dict[str, list[Any]] | None = None,
 ) -> AuditEvent:
-    """Record that ``actor`` did ``action`` to ``obj``; never pass sensitive values in ``summary``."""
+    """Record that ``actor`` did ``action`` to ``obj``; never pass sensitive values in ``summary``.
+
+    ``changes`` (``{field: [before, after]}``) is for reference data changed in the admin only.
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or obj.pk
@@ -68,6 +72,7 @@ def audit_record(
         session_hash=origin.session_hash,
         ip_address=origin.ip_address,
         path=origin.path[:255],
+        changes=changes or {},
     )
     if action == AuditAction.VIEW and object_type == VICTIM_LABEL and event.actor_id:
         unusual_access_check(user=cast(User, event.actor))  # actor_id is set, so actor is a User

@@ -14,6 +14,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
 from .audit import RequestOrigin, audit_record, reset_origin, session_hash, set_origin
+from .lockout import client_ip_address
 from .models import AuditAction
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -35,7 +36,7 @@ class AuditContextMiddleware:
         token = set_origin(
             RequestOrigin(
                 session_hash=session_hash(request.session.session_key),
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_ip_address(request),
                 path=request.path,
             )
         )

@@ -201,9 +201,12 @@ class AuditAction(models.TextChoices):
     DOWNLOAD = "download", "Downloaded"
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    LOCKED_OUT = "locked_out", "Sign-in refused: locked out"
     SIGN_OUT = "sign_out", "Signed out"
+    MFA_VERIFIED = "mfa_verified", "Entered the security code"
     MFA_ENROLLED = "mfa_enrolled", "Enrolled an authenticator"
     MFA_FAILED = "mfa_failed", "Wrong security code"
+    MFA_RESET = "mfa_reset", "Reset the second factor"
     SESSION_EXPIRED = "session_expired", "Session expired"
     DEACTIVATED = "deactivated", "Deactivated user"
     DENIED = "denied", "Access refused"
@@ -228,6 +231,11 @@ class AuditEvent(models.Model):
     session_hash = models.CharField(max_length=16, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Admin changes as {field: [before, after]}; reference data only, never victims' details.",
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

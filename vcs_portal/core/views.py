@@ -63,6 +63,29 @@ class SignInView(LoginView):
             _with_next("core:mfa_verify" if enrolled else "core:mfa_setup", self.request)
         )
 
+    def form_invalid(self, form: SignInForm) -> HttpResponse:
+        """Audit every refused attempt; axes has already counted it and may turn this into a lock-out."""
+        email, password = form.data.get("username", ""), form.data.get("password", "")
+        if email and password:  # a blank field is a form error, not an attempt
+            services.sign_in_refused(
+                email_typed=email,
+                locked_out=bool(getattr(self.request, "axes_locked_out", False)),
+                failures=getattr(self.request, "axes_failures_since_start", None),
+            )
+        return super().form_invalid(form)
+
+
+def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session verified and give it a new key: a key seen before the code is worth nothing."""
+    old_key = request.session.session_key
+    otp_login(request, device)
+    request.session.cycle_key()
+    services.user_second_factor_passed(
+        user=request.user,  # type: ignore[arg-type]
+        old_session_key=old_key,
+        new_session_key=request.session.session_key or "",
+    )
+
 
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     """Ask for the six-digit code from the user's authenticator app."""
@@ -74,7 +97,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = services.mfa_check(user=request.user, token=form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             return HttpResponseRedirect(_next_url(request))
         form.add_error("code", "The security code is not right. Enter the latest code.")
     return render(request, "core/mfa_verify.html", {"form": form, "next": _next_url(request)})
@@ -90,8 +113,8 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     form = SecurityCodeForm(request.POST or None, button="Confirm and continue")
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["code"]
-        if services.mfa_enrol_confirm(user=request.user, device=device, token=token):
-            otp_login(request, device)
+        if services.mfa_enrol_confirm(user=request.user, device=device, token=token):  # type: ignore[arg-type]
+            _second_factor_passed(request, device)
             messages.success(request, "Your authenticator app is set up.")
             return HttpResponseRedirect(_next_url(request))
         form.add_error("code", "The security code is not right. Enter the latest code.")

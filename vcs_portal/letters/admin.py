@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from vcs_portal.core.audit import audit_record
-from vcs_portal.core.models import AuditAction, Role
+from vcs_portal.core.admin_audit import AuditedAdmin
+from vcs_portal.core.models import Role
 from victims.models import Language
 
 from . import rendering, sandbox
@@ -75,7 +75,7 @@ def sample_preview(template: LetterTemplate) -> tuple[SafeString, float | None]:
 
 
 @admin.register(LetterTemplate)
-class LetterTemplateAdmin(admin.ModelAdmin):
+class LetterTemplateAdmin(AuditedAdmin):
     form = LetterTemplateForm
     list_display = ["kind", "language", "subject", "updated_at", "updated_by"]
     list_filter = ["language", "kind"]
@@ -131,13 +131,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: LetterTemplate, form: Any, change: bool) -> None:
         obj.updated_at = timezone.now()
         obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            obj=obj,
-            summary=f"letter wording: {obj.kind}/{obj.language}",
-        )
+        super().save_model(request, obj, form, change)  # audited by AuditedAdmin, wording before and after
 
     # Admins manage wording; the core user model grants admin rights per app label, and this app's
     # other model (Letter) is never registered here, so the rights are given on this model alone.

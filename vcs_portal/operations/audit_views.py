@@ -36,6 +36,8 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         raise Http404
     reference = request.GET.get("case", "").strip()
     email = request.GET.get("user", "").strip().lower()
+    action = request.GET.get("action", "")
+    action = action if action in AuditAction.values else ""
     events = AuditEvent.objects.none()
     subject, error = "", ""
     if reference:
@@ -64,12 +66,35 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         if person is None:
             error = "There is no user with that email address in your teams"
         else:
-            events = AuditEvent.objects.filter(actor=person)
+            # What they did, and sign-ins to their account refused before anyone was signed in.
+            events = AuditEvent.objects.filter(
+                Q(actor=person) | Q(actor=None, object_type=User._meta.label, object_id=str(person.pk))
+            )
             subject = f"What {person.get_full_name()} looked at and did"
             audit_record(actor=viewer, action=AuditAction.SEARCH, obj=person, summary="audit: what they did")
+    elif action:
+        # One kind of decision across the people in scope; admins also see sign-ins to no account.
+        scope_ids = list(_users_in_scope(viewer).values_list("pk", flat=True))
+        if viewer.role == Role.ADMIN:  # and what the admins of the region did in the admin
+            scope_ids += User.objects.filter(role=Role.ADMIN, region_id=viewer.region_id).values_list(
+                "pk", flat=True
+            )
+        own = Q(actor_id__in=scope_ids) | Q(
+            actor=None, object_type=User._meta.label, object_id__in=[str(pk) for pk in scope_ids]
+        )
+        if viewer.role == Role.ADMIN:
+            own |= Q(actor=None, object_type=User._meta.label, object_id="")
+        events = AuditEvent.objects.filter(own)
+        subject = f"{AuditAction(action).label}: everyone in your teams"
+        audit_record(
+            actor=viewer, action=AuditAction.SEARCH, object_type="core.AuditEvent", summary=f"audit: {action}"
+        )
+    if action:
+        events = events.filter(action=action)
     page = Paginator(events.select_related("actor").order_by("-at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     alerts = AccessAlert.objects.filter(user__in=_users_in_scope(viewer)).select_related("user")[:20]
     context = {"page": page, "subject": subject, "error": error, "case": reference, "user_email": email}
+    context |= {"action": action, "actions": AuditAction.choices}
     return render(request, "operations/audit.html", {**context, "alerts": alerts})

@@ -7,7 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from vcs_portal.core.models import Role, User
+from vcs_portal.core.audit import audit_record
+from vcs_portal.core.models import AuditAction, Role, User
 from victims.models import Case
 
 from .subject_access import subject_access_export, subject_access_summary
@@ -34,6 +35,13 @@ def subject_access(request: HttpRequest) -> HttpResponse:
         )
         if case is None:
             error = "There is no case with that reference that you can see"
+            # A lookup that finds nothing is audited too: fishing for references leaves a trail.
+            audit_record(
+                actor=viewer,
+                action=AuditAction.SEARCH,
+                object_type="victims.Case",
+                summary=f"subject access: nothing found for {reference[:40]}",
+            )
         elif request.GET.get("format") == "json":
             data = subject_access_export(actor=viewer, victim=case.victim)
             response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})

@@ -7,6 +7,7 @@ and allowed hosts are set by the environment-specific modules.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -102,6 +103,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 # PostgreSQL's JIT costs ~90 ms on dashboard aggregates and saves nothing at this scale.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Two roles (docs/deployment.md, "Database roles"): DATABASE_URL is the application role the web,
+# worker and beat use, which may only read and write rows; DATABASE_OWNER_URL is the owner that
+# `migrate` and `db_setup_roles` connect as. Give the owner URL only to the process that migrates.
+VCS_DATABASE_OWNER: dict | None = (
+    env.db("DATABASE_OWNER_URL") if env.str("DATABASE_OWNER_URL", default="") else None
+)
 
 REDIS_URL = env.str("REDIS_URL")
 
@@ -171,12 +178,23 @@ AUTH_PASSWORD_VALIDATORS = [
 
 OTP_TOTP_ISSUER = "Victim Contact Scheme"
 
-# django-axes: lock the email typed (whether or not such a user exists, so the response
-# never tells an attacker which addresses are real), and lock an address that sprays
-# passwords across many accounts.
+# django-axes (vcs_portal/core/lockout.py): lock the pair (email as typed, client address), whether
+# or not such a user exists, so the response never tells an attacker which addresses are real and
+# one attacker cannot lock other users out, even behind one proxy address; and lock an email from
+# every address after a slower limit, so one password cannot be guessed from many addresses.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+VCS_SIGN_IN_EMAIL_FAILURE_LIMIT = env.int("VCS_SIGN_IN_EMAIL_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "vcs_portal.core.lockout.SignInLockoutHandler"
+AXES_USERNAME_CALLABLE = "vcs_portal.core.lockout.sign_in_username"
+AXES_CLIENT_IP_CALLABLE = "vcs_portal.core.lockout.client_ip_address"
+# The reverse proxy in front of the service (docs/deployment.md): trust X-Forwarded-For only from
+# these addresses or networks, or else only this many proxies deep. Neither: REMOTE_ADDR alone.
+VCS_TRUSTED_PROXIES = env.list("VCS_TRUSTED_PROXIES", default=[])
+for _proxy in VCS_TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo fails at start-up, not at sign-in
+VCS_TRUSTED_PROXY_COUNT = env.int("VCS_TRUSTED_PROXY_COUNT", default=0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False

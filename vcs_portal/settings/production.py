@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, VCS_DATABASE_OWNER, env
 
 DEBUG = False
 
@@ -20,6 +20,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is empty. Set it to the service's host names.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+if VCS_DATABASE_OWNER and VCS_DATABASE_OWNER.get("USER") == DATABASES["default"].get("USER"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL and DATABASE_OWNER_URL name the same role: the application must connect as a role "
+        "that owns nothing (docs/deployment.md, 'Database roles')."
+    )
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
