@@ -203,7 +203,9 @@ def test_an_authenticator_deleted_in_the_admin_is_audited_without_its_key(admin_
 
 
 def test_a_subject_access_lookup_that_finds_nothing_is_audited(admin_client_verified, admin_user):
-    response = admin_client_verified.get(reverse("operations:subject_access"), {"reference": "VCS-2026-999999"})
+    response = admin_client_verified.get(
+        reverse("operations:subject_access"), {"reference": "VCS-2026-999999"}
+    )
     assert response.status_code == 200
     event = AuditEvent.objects.get(actor=admin_user, action=AuditAction.SEARCH, object_type="victims.Case")
     assert "VCS-2026-999999" in event.summary
