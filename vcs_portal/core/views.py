@@ -63,7 +63,7 @@ class SignInView(LoginView):
             _with_next("core:mfa_verify" if enrolled else "core:mfa_setup", self.request)
         )
 
-    def form_invalid(self, form: SignInForm) -> HttpResponse:
+    def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
         """Audit every refused attempt; axes has already counted it and may turn this into a lock-out."""
         email, password = form.data.get("username", ""), form.data.get("password", "")
         if email and password:  # a blank field is a form error, not an attempt
@@ -113,7 +113,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     form = SecurityCodeForm(request.POST or None, button="Confirm and continue")
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["code"]
-        if services.mfa_enrol_confirm(user=request.user, device=device, token=token):  # type: ignore[arg-type]
+        if services.mfa_enrol_confirm(user=request.user, device=device, token=token):
             _second_factor_passed(request, device)
             messages.success(request, "Your authenticator app is set up.")
             return HttpResponseRedirect(_next_url(request))

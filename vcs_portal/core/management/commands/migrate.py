@@ -24,7 +24,8 @@ class Command(migrate.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         owner = settings.VCS_DATABASE_OWNER
         if not owner or options["database"] != DEFAULT_DB_ALIAS:
-            return super().handle(*args, **options)
+            super().handle(*args, **options)
+            return
         app_role = connections[DEFAULT_DB_ALIAS].settings_dict["USER"]
         with connection_as(owner):
             super().handle(*args, **options)
