@@ -125,6 +125,11 @@ def case_get_for_user(*, user: Any, pk: int) -> Case:
     return get_visible_or_404(queryset, user, pk=pk)
 
 
+def case_find_by_reference(*, user: Any, reference: str) -> Case | None:
+    """The case with this reference (any letter case) if the user may see it, with its victim."""
+    return Case.objects.visible_to(user).select_related("victim").filter(reference__iexact=reference).first()
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     on: date

@@ -13,6 +13,7 @@ from vcs_portal.core.audit import VICTIM_LABEL, audit_record
 from vcs_portal.core.models import AccessAlert, AuditAction, AuditEvent, Role, User
 from vcs_portal.core.scope import teams_visible_to
 from victims.models import Case
+from victims.selectors import case_find_by_reference
 
 PAGE_SIZE = 50
 
@@ -41,12 +42,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.none()
     subject, error = "", ""
     if reference:
-        case = (
-            Case.objects.visible_to(viewer)
-            .select_related("victim")
-            .filter(reference__iexact=reference)
-            .first()
-        )
+        case = case_find_by_reference(user=viewer, reference=reference)
         if case is None:
             error = "There is no case with that reference that you can see"
         else:

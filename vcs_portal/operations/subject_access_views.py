@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role, User
-from victims.models import Case
+from victims.selectors import case_find_by_reference
 
 from .subject_access import subject_access_export, subject_access_summary
 
@@ -27,12 +27,7 @@ def subject_access(request: HttpRequest) -> HttpResponse:
     if "reference" in request.GET and not reference:
         error = "Enter a case reference"
     elif reference:
-        case = (
-            Case.objects.visible_to(viewer)
-            .select_related("victim")
-            .filter(reference__iexact=reference)
-            .first()
-        )
+        case = case_find_by_reference(user=viewer, reference=reference)
         if case is None:
             error = "There is no case with that reference that you can see"
             # A lookup that finds nothing is audited too: fishing for references leaves a trail.
