@@ -140,14 +140,23 @@ class TimelineEntry:
     sort_key: tuple
 
 
+def _newest(rows: QuerySet[T], newest: int | None, day: str) -> QuerySet[T]:
+    """The newest ``newest`` rows by (day, recorded_at), the timeline's order; all when None."""
+    if newest is None:
+        return rows
+    return rows.order_by(f"-{day}", "-recorded_at", "-pk")[:newest]
+
+
 def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:
     """The case's own history and its sentence's: status changes, events, key dates, choices.
 
-    Unsorted; ``vcs_portal.cases.selectors.case_timeline`` merges every app's entries. ``newest``
-    is accepted for the same signature as the other apps' (these sources are read whole).
+    Unsorted; ``vcs_portal.cases.selectors.case_timeline`` merges every app's entries. With
+    ``newest``, each source reads only its newest that many rows, in the timeline's own order, so
+    the page costs the same for a sentence with eight events or a thousand.
     """
     entries: list[TimelineEntry] = []
-    for change in CaseStatusChange.objects.filter(case=case).select_related("recorded_by"):
+    changes = CaseStatusChange.objects.filter(case=case).select_related("recorded_by")
+    for change in _newest(changes, newest, "changed_on"):
         title = (
             f"Status: {change.get_to_status_display()}"
             if change.from_status != change.to_status
@@ -163,7 +172,8 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
                 sort_key=(change.changed_on, change.recorded_at),
             )
         )
-    for event in SentenceEvent.objects.filter(sentence_id=case.sentence_id).select_related("recorded_by"):
+    events = SentenceEvent.objects.filter(sentence_id=case.sentence_id).select_related("recorded_by")
+    for event in _newest(events, newest, "occurred_on"):
         entries.append(
             TimelineEntry(
                 on=event.occurred_on,
@@ -186,7 +196,8 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
                 sort_key=(recorded_on, key_date.recorded_at),
             )
         )
-    for choice in VictimChoice.objects.filter(case=case).select_related("recorded_by"):
+    choices = VictimChoice.objects.filter(case=case).select_related("recorded_by")
+    for choice in _newest(choices, newest, "received_on"):
         how = f" ({choice.how_received})" if choice.how_received else ""
         entries.append(
             TimelineEntry(
