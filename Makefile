@@ -16,7 +16,7 @@ PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quie
 # constrained by the lock below it, so a package has one version in all three.
 LAYERS := requirements requirements-local requirements-dev
 
-.PHONY: run test assets lint lock lock-check types stop-services clean demo-code seed-national bench
+.PHONY: run test assets lint lock lock-check types stop-services clean demo-code seed-national bench bench-load
 
 $(PY):
 	@command -v python3.11 >/dev/null 2>&1 \
@@ -95,6 +95,11 @@ seed-national: $(VENV)/.runtime
 ## bench: speed figures, printed and never asserted (run make seed-national first)
 bench: $(VENV)/.runtime
 	DJANGO_DEBUG=false $(WITH) $(PY) manage.py bench
+
+## bench-load: gunicorn with production settings under wrk, 10 and 30 connections (after seed-national)
+bench-load: $(VENV)/.runtime
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+	$(WITH) $(PY) manage.py bench_load
 
 stop-services:
 	$(PY) scripts/with_services.py --stop
