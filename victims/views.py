@@ -12,8 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,7 +47,7 @@ def _ordering(sort: str) -> list[Any]:
     descending = sort.startswith("-")
     ordering = []
     for name in SORTS[sort.lstrip("-")][1]:
-        column = F(name)
+        column = selectors.sort_column(name)
         ordering.append(column.desc(nulls_last=True) if descending else column.asc(nulls_last=True))
     return [*ordering, "pk"]
 
@@ -85,7 +83,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             object_type="victims.Case",
             summary="caseload search",
         )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_of_cases(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
     rows = [{"case": case, "state": case.first_contact_state(today)} for case in page]
     context = {
         "filter_form": filter_form,
