@@ -21,7 +21,11 @@ Then the daily eligibility sweep over every sentence, on a day it has not run, a
 bench (``bench_letters``) when that app is installed. Everything runs in one transaction that is
 rolled back, so the sessions, audit rows and sweep results it makes leave no trace.
 
-Targets: p95 <= 150 ms and ratio <= 2.0 per page; the sweep <= 20 s.
+Targets (issue 18): the Python budget per request (p50 less its bare SQL) per kind of page, the
+signed-in floor 1.5 ms, the caseload and lists 6 ms, the dashboards 10 ms, the case page 15 ms;
+p95 <= 150 ms; the caseload and the team's drill-down list each at most half the time of Django
+admin's changelist of the same rows (``bench_admin``), measured interleaved; the sweep <= 20 s.
+The ratio to bare SQL is printed for reference, no longer a target.
 """
 
 from __future__ import annotations
@@ -40,21 +44,24 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from offenders.models import EligibilitySweep
+from offenders.models import EligibilitySweep, EventKind, SentenceEvent
 from vcs_portal.core.models import Role, User
 from vcs_portal.devtools.breakdown import timed_parts
 from victims.eligibility import eligibility_sweep
 from victims.models import Case, CaseStatus
 
 TARGET_P95_MS = 150.0
-TARGET_RATIO = 2.0
 TARGET_SWEEP_S = 20.0
+TARGET_VS_ADMIN = 0.5
+# Python ms per request (p50 less bare SQL) by kind of page.
+BUDGET_FLOOR, BUDGET_LIST, BUDGET_DASHBOARD, BUDGET_CASE = 1.5, 6.0, 10.0, 15.0
+TIMELINE_EVENTS = 1000
 
 
 class _Rollback(Exception):
@@ -69,6 +76,7 @@ class PageResult:
     p50: float
     p95: float
     bare: float
+    budget: float
     parts: dict[str, float] = field(default_factory=dict)  # ms per request, from breakdown.timed_parts
 
     @property
@@ -81,11 +89,11 @@ class PageResult:
 
     @property
     def ok(self) -> bool:
-        return self.p95 <= TARGET_P95_MS and self.ratio <= TARGET_RATIO
+        return self.p95 <= TARGET_P95_MS and self.python <= self.budget
 
     @property
     def verdict(self) -> str:
-        if self.name == FLOOR:
+        if not self.budget:
             return "(reference)"
         return "met" if self.ok else "MISSED"
 
@@ -133,7 +141,9 @@ def _bare_sql(sqls: list[str], runs: int) -> float:
     return statistics.median(totals)
 
 
-def _bench_page(name: str, client: Client, urls: list[str], requests: int, warmup: int = 3) -> PageResult:
+def _bench_page(
+    name: str, client: Client, urls: list[str], requests: int, budget: float, warmup: int = 3
+) -> PageResult:
     warmup = max(warmup, len(urls))
 
     def get(i: int) -> float:
@@ -169,7 +179,39 @@ def _bench_page(name: str, client: Client, urls: list[str], requests: int, warmu
         p50=statistics.median(times),
         p95=_percentile(times, 95),
         bare=statistics.median(bare_by_url[i % len(urls)] for i in range(requests)),
+        budget=budget,
         parts=parts.per_request_ms(),
+    )
+
+
+def _interleaved(ours: tuple[Client, str], theirs: tuple[Client, str], requests: int) -> tuple[float, float]:
+    """Median ms of two pages requested turn about, so a busy moment slows both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for i in range(requests + 3):
+        for which, (client, url) in enumerate((ours, theirs)):
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            if i >= 3:  # the first few warm both up
+                times[which].append(elapsed)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def _long_history(case_pk: int, user: User) -> None:
+    """Give one case's sentence a thousand events, in the bench's rolled-back transaction."""
+    case = Case.objects.select_related("sentence").get(pk=case_pk)
+    day = case.sentence.sentence_date
+    SentenceEvent.objects.bulk_create(
+        SentenceEvent(
+            sentence=case.sentence,
+            kind=EventKind.TRANSFER,
+            occurred_on=day + timedelta(days=1 + n % 3000),
+            detail="bench",
+            recorded_by=user,
+        )
+        for n in range(TIMELINE_EVENTS)
     )
 
 
@@ -217,8 +259,9 @@ class Command(BaseCommand):
         sweep_seconds: float | None = None
         daily_seconds: float | None = None
         sweep_summary = ""
+        comparisons: list[tuple[str, float, float]] = []
         try:
-            with transaction.atomic():
+            with override_settings(ROOT_URLCONF="vcs_portal.devtools.bench_urls"), transaction.atomic():
                 cases = list(
                     Case.objects.filter(officer=vlo)
                     .exclude(status=CaseStatus.CLOSED)
@@ -232,25 +275,52 @@ class Command(BaseCommand):
                     f"{regional.get_full_name()} ({regional.region}). {requests} requests per page; "
                     f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.\n"
                 )
-                pages: list[tuple[str, User, list[str]]] = [
-                    (FLOOR, vlo, [reverse("core:healthz")]),
-                    ("My caseload (VLO)", vlo, [reverse("victims:caseload")]),
-                    ("Case page (VLO)", vlo, [reverse("cases:detail", args=[pk]) for pk in cases]),
-                    ("Team dashboard", manager, [reverse("dashboards:team")]),
-                    ("Regional dashboard", regional, [reverse("dashboards:region")]),
+                caseload = reverse("victims:caseload")
+                last_page = max(1, -(-Case.objects.visible_to(vlo).count() // 25))
+                _long_history(cases[-1], vlo)
+                pages: list[tuple[str, User, list[str], float]] = [
+                    (FLOOR, vlo, [reverse("core:healthz")], BUDGET_FLOOR),
+                    ("My caseload (VLO)", vlo, [caseload], BUDGET_LIST),
+                    (
+                        f"Caseload, page {last_page} (last)",
+                        vlo,
+                        [f"{caseload}?page={last_page}"],
+                        BUDGET_LIST,
+                    ),
+                    ("Caseload, due last first", vlo, [f"{caseload}?sort=-due"], BUDGET_LIST),
+                    ("Caseload, by victim", vlo, [f"{caseload}?sort=victim"], BUDGET_LIST),
+                    ("Caseload, by victim, Z-A", vlo, [f"{caseload}?sort=-victim"], BUDGET_LIST),
+                    (
+                        "Case page (VLO)",
+                        vlo,
+                        [reverse("cases:detail", args=[pk]) for pk in cases[:-1]],
+                        BUDGET_CASE,
+                    ),
+                    (
+                        f"Case page, {TIMELINE_EVENTS:,} events",
+                        vlo,
+                        [reverse("cases:detail", args=[cases[-1]])],
+                        BUDGET_CASE,
+                    ),
+                    *self._search_page(vlo),
+                    ("Team dashboard", manager, [reverse("dashboards:team")], BUDGET_DASHBOARD),
+                    ("Regional dashboard", regional, [reverse("dashboards:region")], BUDGET_DASHBOARD),
                     (
                         "Performance, region, 12 months",
                         regional,
                         [reverse("dashboards:performance") + "?period=12m"],
+                        BUDGET_DASHBOARD,
                     ),
                     (
                         "List: never offered, region",
                         regional,
                         [reverse("dashboards:list") + "?measure=never_offered"],
+                        BUDGET_LIST,
                     ),
                 ]
-                for name, user, urls in pages:
-                    results.append(_bench_page(name, _client(user), urls, requests))
+                for name, user, urls, budget in pages:
+                    results.append(_bench_page(name, _client(user), urls, requests, budget))
+                comparisons = self._against_admin(vlo, manager, requests)
                 if not options["no_sweep"]:
                     sweep_seconds, sweep_summary = self._sweep()
                     daily_seconds = self._daily_jobs()
@@ -258,10 +328,42 @@ class Command(BaseCommand):
         except _Rollback:
             pass
         self._report(results, sweep_seconds, sweep_summary)
+        self._report_admin(comparisons)
         if daily_seconds is not None:
             self.stdout.write(f"Full daily jobs (run_daily_jobs, one fresh day): {daily_seconds:.1f} s")
         if not options["no_letters"]:
             self._letters(options["letters"])
+
+    def _search_page(self, vlo: User) -> list[tuple[str, User, list[str], float]]:
+        """The header search, once it exists, for the surnames of the VLO's cases."""
+        try:
+            url = reverse("cases:search")
+        except NoReverseMatch:
+            return []
+        names = Case.objects.filter(officer=vlo).values_list("victim__last_name", flat=True)[:10]
+        return [("Search (surname)", vlo, [f"{url}?q={name}" for name in names], BUDGET_LIST)]
+
+    def _against_admin(self, vlo: User, manager: User, requests: int) -> list[tuple[str, float, float]]:
+        """The caseload and the team's drill-down list against the admin changelist of their rows."""
+        changelist = reverse("bench_admin:victims_case_changelist")
+        vlo_client, manager_client = _client(vlo), _client(manager)
+        pairs = [
+            ("My caseload", (vlo_client, reverse("victims:caseload")), (vlo_client, changelist)),
+            (
+                "Team list: never offered",
+                (manager_client, reverse("dashboards:list") + "?measure=never_offered"),
+                (manager_client, changelist + "?measure=never_offered"),
+            ),
+        ]
+        return [(name, *_interleaved(ours, theirs, requests)) for name, ours, theirs in pairs]
+
+    def _report_admin(self, comparisons: list[tuple[str, float, float]]) -> None:
+        out = self.stdout.write
+        out(f"\n{'against the admin changelist':<34} {'ours ms':>8} {'admin ms':>9} {'ratio':>6}  target")
+        for name, ours, theirs in comparisons:
+            ratio = ours / theirs
+            verdict = "met" if ratio <= TARGET_VS_ADMIN else "MISSED"
+            out(f"{name:<34} {ours:>8.1f} {theirs:>9.1f} {ratio:>6.2f}  <= {TARGET_VS_ADMIN}: {verdict}")
 
     def _sweep(self) -> tuple[float, str]:
         run_on = timezone.localdate() + timedelta(days=1)
@@ -287,16 +389,20 @@ class Command(BaseCommand):
         out = self.stdout.write
         header = (
             f"{'page':<34} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'SQL ms':>8} {'Python ms':>9} "
-            f"{'ratio':>6}  target"
+            f"{'budget':>6} {'ratio':>6}  target"
         )
         out(header)
         out("-" * len(header))
         for r in results:
             figures = (
-                f"{r.queries:>7} {r.p50:>8.1f} {r.p95:>8.1f} {r.bare:>8.1f} {r.python:>9.1f} {r.ratio:>6.2f}"
+                f"{r.queries:>7} {r.p50:>8.1f} {r.p95:>8.1f} {r.bare:>8.1f} {r.python:>9.1f} "
+                f"{r.budget:>6.1f} {r.ratio:>6.2f}"
             )
             out(f"{r.name:<34} {figures}  {r.verdict}")
-        out(f"\nTargets: p95 <= {TARGET_P95_MS:.0f} ms, ratio <= {TARGET_RATIO:.1f}.")
+        out(
+            f"\nTargets: Python ms (p50 less its bare SQL) within the budget, p95 <= {TARGET_P95_MS:.0f} ms. "
+            "The ratio (p50 over bare SQL) is for reference."
+        )
         self._report_parts(results)
         if sweep_seconds is not None:
             verdict = "met" if sweep_seconds <= TARGET_SWEEP_S else "MISSED"
