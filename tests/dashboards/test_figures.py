@@ -11,7 +11,7 @@ from contacts.models import TaskKind, TaskStatus
 from vcs_portal.dashboards import selectors, services
 from vcs_portal.dashboards.models import UpcomingDate, UpcomingRefresh
 from vcs_portal.dashboards.tasks import upcoming_sweep_task
-from victims.models import CaseStatus, ClosureReason
+from victims.models import Case, CaseStatus, ClosureReason
 
 from .conftest import crd, make_case, review, task
 
@@ -41,6 +41,27 @@ def test_other_overdue_first_contacts_exclude_the_never_offered(vlo, manager):
     total = figures(manager).total
 
     assert (total.never_offered, total.first_contact_overdue) == (1, 1)
+
+
+def test_a_referred_case_with_a_contact_recorded_is_not_never_offered(vlo, manager):
+    make_case(vlo, days_overdue=5, first_contact_on=timezone.localdate() - dt.timedelta(days=1))
+
+    total = figures(manager).total
+
+    assert (total.never_offered, total.first_contact_overdue) == (0, 0)
+
+
+def test_the_two_overdue_figures_add_up_to_the_caseloads_overdue_filter(vlo, manager):
+    make_case(vlo, days_overdue=5)
+    make_case(vlo, days_overdue=5, status=CaseStatus.OFFER_SENT)
+    make_case(vlo, days_overdue=5, status=CaseStatus.UNABLE_TO_TRACE)
+    make_case(vlo, days_overdue=5, statutory=False)
+    make_case(vlo, days_overdue=5, first_contact_on=timezone.localdate())
+
+    total = figures(manager).total
+    caseload = Case.objects.filter(team=vlo.team).first_contact_overdue(timezone.localdate()).count()
+
+    assert (total.never_offered, total.first_contact_overdue, caseload) == (1, 2, 3)
 
 
 def test_releases_use_the_current_crd_of_each_sentence(vlo, manager):

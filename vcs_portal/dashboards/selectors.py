@@ -35,7 +35,7 @@ from parole.models import ConditionOutcome, LicenceConditionRequest, ParoleRevie
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Region, Role, Team, User
 from vcs_portal.core.scope import teams_visible_to
-from victims.models import Case, CaseStatus, CaseStatusChange, ClosureReason
+from victims.models import Case, CaseStatus, CaseStatusChange, ClosureReason, first_contact_overdue_q
 
 from .models import UpcomingDate, UpcomingKind, UpcomingRefresh
 
@@ -153,17 +153,15 @@ OPEN = ~Q(status=CaseStatus.CLOSED)
 
 
 def never_offered_q(today: date) -> Q:
-    """Statutory cases still 'referred' (never offered the scheme) past their first-contact deadline."""
-    return Q(status=CaseStatus.REFERRED, statutory=True, first_contact_due__lt=today)
+    """First contacts overdue (the one rule, ``victims.models.first_contact_overdue_q``) on cases
+    still 'referred': the victim was never offered the scheme."""
+    return Q(status=CaseStatus.REFERRED) & first_contact_overdue_q(today)
 
 
-def first_contact_overdue_q(today: date) -> Q:
-    """Open statutory cases with no first contact past the deadline, other than the never-offered."""
-    return (
-        Q(statutory=True, first_contact_on__isnull=True, first_contact_due__lt=today)
-        & OPEN
-        & ~Q(status=CaseStatus.REFERRED)
-    )
+def other_first_contact_overdue_q(today: date) -> Q:
+    """The other first contacts overdue: the one rule less the never-offered, so the two figures
+    add up to the caseload's "first contact overdue" filter."""
+    return ~Q(status=CaseStatus.REFERRED) & first_contact_overdue_q(today)
 
 
 def snapshot_is_fresh() -> bool:
@@ -211,7 +209,7 @@ def case_filter(key: str, today: date, *, snapshot: bool = False) -> Q:
     if key == "never_offered":
         return never_offered_q(today)
     if key == "first_contact_overdue":
-        return first_contact_overdue_q(today)
+        return other_first_contact_overdue_q(today)
     if key == "open_cases":
         return OPEN
     kind, _, days = key.rpartition("_")
