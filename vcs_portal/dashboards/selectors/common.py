@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     DateField,
@@ -29,11 +29,11 @@ from ..models import UpcomingDate, UpcomingKind, UpcomingRefresh
 WINDOWS = (30, 90)  # days ahead for releases and parole hearings
 
 
-def scope_sentences(team_ids: Sequence[int]) -> QuerySet[Case]:
+def scope_sentences(team_ids: Sequence[int]) -> QuerySet[Case, Any]:
     return Case.objects.filter(team_id__in=team_ids).values("sentence_id")
 
 
-def current_key_date_sentences(kind: str, start: date, end: date) -> QuerySet[KeyDate]:
+def current_key_date_sentences(kind: str, start: date, end: date) -> QuerySet[KeyDate, Any]:
     """Sentences whose current date of ``kind`` falls in [start, end].
 
     The current date is the newest recorded one: a recalculated date replaces the old value.
@@ -61,7 +61,7 @@ def current_key_date(kind: str) -> Subquery:
     )
 
 
-def hearing_sentences(start: date, end: date) -> QuerySet[ParoleReview]:
+def hearing_sentences(start: date, end: date) -> QuerySet[ParoleReview, Any]:
     return ParoleReview.objects.filter(hearing_on__gte=start, hearing_on__lte=end).values("sentence_id")
 
 
@@ -94,7 +94,10 @@ def snapshot_is_fresh() -> bool:
 def live_upcoming(start: date, end: date) -> tuple[list[tuple[int, date]], list[tuple[int, date]]]:
     """(sentence, date) of every current CRD and every parole hearing in [start, end], nationally."""
     crds = list(current_key_date_sentences(KeyDateKind.CRD, start, end).values_list("sentence_id", "date"))
-    hearings = list(hearing_sentences(start, end).values_list("sentence_id", "hearing_on"))
+    # hearing_on__gte leaves out the reviews with no hearing date, so every date here is set.
+    hearings = cast(
+        list[tuple[int, date]], list(hearing_sentences(start, end).values_list("sentence_id", "hearing_on"))
+    )
     return crds, hearings
 
 
