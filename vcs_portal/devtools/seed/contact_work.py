@@ -62,7 +62,9 @@ class ContactWorkPhase(SeederBase):
                     Priority.HIGH,
                     cancelled=closed,
                 )
-                if c.first_contact_on is None and not closed and c.first_contact_due < today:
+                # As Case.objects.needs_escalation: a discretionary case is never overdue.
+                overdue = c.first_contact_on is None and not closed and c.first_contact_due < today
+                if overdue and c.sentence.statutory:
                     yield task(
                         TaskKind.ESCALATION,
                         "escalation",
