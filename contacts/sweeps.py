@@ -67,9 +67,7 @@ def _first_contact_tasks(today: date) -> int:
 def _escalation_tasks(today: date) -> int:
     created = 0
     cases = (
-        Case.objects.awaiting_first_contact()
-        .filter(statutory=True)
-        .filter(Q(first_contact_due__lt=today) | Q(escalation_due__lt=today))
+        Case.objects.needs_escalation(today)
         .exclude(_task_exists(TaskKind.ESCALATION, "escalation"))
         .select_related("officer", "team")
         .prefetch_related(

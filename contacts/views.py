@@ -6,14 +6,13 @@ calls one service; a service's ``ValidationError`` is shown beside the field it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,11 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from offenders.services import security_category_record
 from vcs_portal.core.audit import audit_list_view, audit_record
-from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import AuditAction, Role
-from vcs_portal.core.pages import form_saved, post_data
+from vcs_portal.core.pages import post_data
 from victims.forms import AppealForm, KeyDateForm, SentenceEventForm
-from victims.models import Case
+from victims.pages import case_form_page
 from victims.selectors import case_get_for_user
 
 from . import selectors, services
@@ -52,37 +50,6 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk])
-
-
-def _question_page(
-    request: HttpRequest,
-    *,
-    case: Case,
-    form: ServiceForm | None,
-    title: str,
-    save: Callable[[], object] | None = None,
-    success: str | Callable[[], str] = "",
-    done_url: str = "",
-    back_url: str = "",
-    back_text: str = "",
-    **extra: Any,
-) -> HttpResponse:
-    """Show a one-form page; on a valid POST call ``save`` and go to ``done_url`` (the case)."""
-    if form_saved(request, form, None if save is None else lambda _data: save(), success):
-        return redirect(done_url or _case_url(case))
-    context = {
-        "case": case,
-        "form": form,
-        "title": title,
-        "back_url": back_url or _case_url(case),
-        "back_text": back_text or f"Back to case {case.reference}",
-        **extra,
-    }
-    return render(request, "contacts/question_page.html", context)
-
-
 # --- the contact log --------------------------------------------------------------
 
 
@@ -91,12 +58,12 @@ def _question_page(
 def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     form = ContactForm(post_data(request))
-    return _question_page(
+    return case_form_page(
         request,
         case=case,
         form=form,
         title="Log a contact",
-        save=lambda: services.contact_record(actor=request.user, case=case, **form.service_kwargs()),
+        save=lambda _: services.contact_record(actor=request.user, case=case, **form.service_kwargs()),
         success="Contact logged",
     )
 
@@ -115,12 +82,12 @@ def contact_correct(request: HttpRequest, pk: int) -> HttpResponse:
             f"Your correction will be added to the timeline as a new entry. The entry of "
             f"{on:%-d %B %Y} stays as it was."
         )
-    return _question_page(
+    return case_form_page(
         request,
         case=contact.case,
         form=form,
         title="Correct a contact",
-        save=lambda: services.contact_correct(actor=request.user, contact=contact, **form.service_kwargs()),
+        save=lambda _: services.contact_correct(actor=request.user, contact=contact, **form.service_kwargs()),
         success="Contact corrected" if in_place else "Correction added",
         inset=hint,
         rows=[
@@ -183,8 +150,7 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"owner": str(case.officer_id)},
     )
 
-    def save() -> object:
-        d = form.cleaned_data
+    def save(d: dict[str, Any]) -> object:
         return services.task_create_manual(
             actor=request.user,
             case=case,
@@ -195,7 +161,7 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
             detail=d["detail"],
         )
 
-    return _question_page(request, case=case, form=form, title="Add a task", save=save, success="Task added")
+    return case_form_page(request, case=case, form=form, title="Add a task", save=save, success="Task added")
 
 
 def _task_rows(task: Any) -> list[tuple[str, str]]:
@@ -216,14 +182,12 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
     back = _next_url(request, reverse("contacts:my_tasks"))
     is_open = task.status == TaskStatus.OPEN
     form = TaskCompleteForm(post_data(request)) if is_open else None
-    return _question_page(
+    return case_form_page(
         request,
         case=task.case,
         form=form,
         title="Complete a task",
-        save=lambda: services.task_complete(
-            actor=request.user, task=task, outcome=form.cleaned_data["outcome"]
-        ),
+        save=lambda d: services.task_complete(actor=request.user, task=task, outcome=d["outcome"]),
         success="Task done",
         done_url=back,
         back_url=back,
@@ -243,12 +207,12 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     form = TaskReassignForm(
         post_data(request), people=people, hints={task.case.officer_id: "Officer for this case"}
     )
-    return _question_page(
+    return case_form_page(
         request,
         case=task.case,
         form=form if is_open and people else None,
         title="Reassign a task",
-        save=lambda: services.task_reassign(actor=request.user, task=task, owner=form.cleaned_data["owner"]),
+        save=lambda d: services.task_reassign(actor=request.user, task=task, owner=d["owner"]),
         success=lambda: f"Task reassigned to {form.cleaned_data['owner']}",
         done_url=back,
         back_url=back,
@@ -279,14 +243,12 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not people:
         intro += " There is no other VLO in the teams you manage."
-    return _question_page(
+    return case_form_page(
         request,
         case=case,
         form=form if people else None,
         title="Reassign the case",
-        save=lambda: services.case_reassign(
-            actor=request.user, case=case, officer=form.cleaned_data["officer"]
-        ),
+        save=lambda d: services.case_reassign(actor=request.user, case=case, officer=d["officer"]),
         success=lambda: f"Case reassigned to {form.cleaned_data['officer']}",
         intro=intro,
     )
@@ -300,12 +262,12 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_out_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     form = ReferralOutForm(post_data(request))
-    return _question_page(
+    return case_form_page(
         request,
         case=case,
         form=form,
         title="Refer to another service",
-        save=lambda: services.referral_out_record(actor=request.user, case=case, **form.cleaned_data),
+        save=lambda d: services.referral_out_record(actor=request.user, case=case, **d),
         success="Referral recorded",
     )
 
@@ -317,14 +279,12 @@ def referral_out_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralOutcomeForm(
         post_data(request), initial={"outcome": referral.outcome, "outcome_on": referral.outcome_on}
     )
-    return _question_page(
+    return case_form_page(
         request,
         case=referral.case,
         form=form,
         title="Record the outcome of a referral",
-        save=lambda: services.referral_out_outcome(
-            actor=request.user, referral=referral, **form.cleaned_data
-        ),
+        save=lambda d: services.referral_out_outcome(actor=request.user, referral=referral, **d),
         success="Referral outcome recorded",
         rows=[
             (
@@ -365,12 +325,12 @@ def event_new(request: HttpRequest, pk: int) -> HttpResponse:
                 )
 
     form = SentenceEventForm(post_data(request))
-    return _question_page(
+    return case_form_page(
         request,
         case=case,
         form=form,
         title="Record a sentence event",
-        save=lambda: save(form.cleaned_data),
+        save=save,
         success="Event recorded",
     )
 
@@ -381,13 +341,12 @@ def key_date_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     form = KeyDateForm(post_data(request))
 
-    def save() -> object:
-        d = form.cleaned_data
+    def save(d: dict[str, Any]) -> object:
         return services.key_date_add(
             actor=request.user, sentence=case.sentence, kind=d["kind"], on=d["on"], source=d["source"]
         )
 
-    return _question_page(
+    return case_form_page(
         request,
         case=case,
         form=form,
@@ -409,8 +368,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
         length = sentence.term_display or "not recorded"
     form = AppealForm(post_data(request))
 
-    def save() -> object:
-        d = form.cleaned_data
+    def save(d: dict[str, Any]) -> object:
         return services.appeal_record(
             actor=request.user,
             sentence=case.sentence,
@@ -421,7 +379,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
             detail=d["detail"],
         )
 
-    return _question_page(
+    return case_form_page(
         request,
         case=case,
         form=form,

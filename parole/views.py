@@ -8,7 +8,6 @@ shown beside the field it names, with the GOV.UK error summary; nothing is writt
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,11 +19,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vcs_portal.core.audit import audit_record
-from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import AuditAction
-from vcs_portal.core.pages import form_saved, govuk_date, post_data
+from vcs_portal.core.pages import govuk_date, post_data
 from victims.deadlines import vps_due
 from victims.models import Case
+from victims.pages import case_form_page
 from victims.selectors import case_get_for_user
 
 from . import selectors, services, summary
@@ -50,25 +49,6 @@ def _d(day: date | None) -> str:
     return govuk_date(day) or "Not set"
 
 
-def _form_page(
-    request: HttpRequest,
-    case: Case,
-    form: ServiceForm | None,
-    *,
-    title: str,
-    save: Callable[[dict[str, Any]], object] | None = None,
-    success: str = "",
-    intro: str = "",
-    facts: list[tuple[str, str]] | None = None,
-    warning: str = "",
-) -> HttpResponse:
-    """Show a one-form page; on a valid POST call the service and go back to the case."""
-    if form_saved(request, form, save, success):
-        return redirect("cases:detail", pk=case.pk)
-    context = {"case": case, "form": form, "title": title, "intro": intro, "facts": facts, "warning": warning}
-    return render(request, "parole/form.html", context)
-
-
 def _review_facts(review: ParoleReview) -> list[tuple[str, str]]:
     facts = [("Review", f"{review.get_kind_display()}, referred {_d(review.referred_on)}")]
     if review.hearing_on:
@@ -86,10 +66,10 @@ def _review_facts(review: ParoleReview) -> list[tuple[str, str]]:
 @GET_POST
 def review_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        ReviewForm(post_data(request)),
+        case=case,
+        form=ReviewForm(post_data(request)),
         title="Record a parole review",
         intro="The review is for the offender's sentence: every victim's case on it will show it.",
         save=lambda d: services.parole_review_create(
@@ -109,10 +89,10 @@ def review_edit(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     review = selectors.review_get_for_case(case=case, pk=review_pk)
     initial = {"referred_on": review.referred_on, "kind": review.kind, "hearing_on": review.hearing_on}
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        ReviewForm(post_data(request), initial=initial),
+        case=case,
+        form=ReviewForm(post_data(request), initial=initial),
         title="Change the parole review",
         save=lambda d: services.parole_review_update(
             actor=request.user,
@@ -136,12 +116,12 @@ def review_decision(request: HttpRequest, pk: int, review_pk: int) -> HttpRespon
         "summary_requested_on": review.summary_requested_on,
         "summary_received_on": review.summary_received_on,
     }
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        DecisionForm(post_data(request), initial=initial),
+        case=case,
+        form=DecisionForm(post_data(request), initial=initial),
         title="Record the parole decision",
-        facts=_review_facts(review),
+        rows=_review_facts(review),
         save=lambda d: services.parole_decision_record(
             actor=request.user,
             review=review,
@@ -165,18 +145,23 @@ def reconsideration_new(request: HttpRequest, pk: int, review_pk: int) -> HttpRe
     title = "Record a request for reconsideration"
     if status.window is None:
         # Not a matter of dates: this decision can never be reconsidered.
-        return _form_page(request, case, None, title=title, facts=facts, warning=status.reason)
+        return case_form_page(request, case=case, form=None, title=title, rows=facts, warning=status.reason)
     if review.reconsideration_requests.filter(case=case).exists():
-        return _form_page(
-            request, case, None, title=title, facts=facts, intro="The victim's request is already recorded."
+        return case_form_page(
+            request,
+            case=case,
+            form=None,
+            title=title,
+            rows=facts,
+            intro="The victim's request is already recorded.",
         )
     facts.append(("Window for reconsideration", f"Until {_d(status.window.due)} ({status.window.rule})"))
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        ReconsiderationForm(post_data(request)),
+        case=case,
+        form=ReconsiderationForm(post_data(request)),
         title=title,
-        facts=facts,
+        rows=facts,
         intro="The victim asks the Secretary of State to apply to the Parole Board for reconsideration.",
         warning="" if status.available else status.reason,
         save=lambda d: services.reconsideration_request_record(
@@ -196,12 +181,12 @@ def vps_invite(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     review = selectors.review_get_for_case(case=case, pk=review_pk)
     if VictimPersonalStatement.objects.filter(case=case, review=review).exists():
         return redirect("parole:vps_progress", pk=case.pk, review_pk=review.pk)
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        VpsInviteForm(post_data(request)),
+        case=case,
+        form=VpsInviteForm(post_data(request)),
         title="Invite a Victim Personal Statement",
-        facts=_review_facts(review),
+        rows=_review_facts(review),
         warning="Tell the victim before they write it that the Parole Board may share the statement "
         "with the offender.",
         save=lambda d: services.vps_invite(
@@ -230,12 +215,12 @@ def vps_progress(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
         "non_disclosure_applied_on": statement.non_disclosure_applied_on,
     }
     facts = [*_review_facts(review), ("Invited", _d(statement.invited_on))]
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        VpsProgressForm(post_data(request), initial=initial),
+        case=case,
+        form=VpsProgressForm(post_data(request), initial=initial),
         title="Update the Victim Personal Statement",
-        facts=facts,
+        rows=facts,
         save=lambda d: services.vps_progress_record(
             actor=request.user,
             statement=statement,
@@ -257,10 +242,10 @@ def vps_progress(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
 @GET_POST
 def condition_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        ConditionForm(post_data(request)),
+        case=case,
+        form=ConditionForm(post_data(request)),
         title="Record a licence condition the victim asked for",
         warning="The request goes to the offender manager. Never include the victim's address or "
         "contact details.",
@@ -287,12 +272,14 @@ def _condition_facts(condition: Any) -> list[tuple[str, str]]:
 def condition_sent(request: HttpRequest, pk: int, condition_pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     condition = selectors.condition_get_for_case(case=case, pk=condition_pk)
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        ConditionSentForm(post_data(request), initial={"sent_on": condition.sent_to_offender_manager_on}),
+        case=case,
+        form=ConditionSentForm(
+            post_data(request), initial={"sent_on": condition.sent_to_offender_manager_on}
+        ),
         title="Record that the request went to the offender manager",
-        facts=_condition_facts(condition),
+        rows=_condition_facts(condition),
         save=lambda d: services.licence_condition_send(
             actor=request.user, condition=condition, sent_on=d["sent_on"]
         ),
@@ -310,12 +297,12 @@ def condition_outcome(request: HttpRequest, pk: int, condition_pk: int) -> HttpR
         "outcome_on": condition.outcome_on,
         "outcome_reason": condition.outcome_reason,
     }
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        ConditionOutcomeForm(post_data(request), initial=initial),
+        case=case,
+        form=ConditionOutcomeForm(post_data(request), initial=initial),
         title="Record whether the condition was imposed",
-        facts=_condition_facts(condition),
+        rows=_condition_facts(condition),
         save=lambda d: services.licence_condition_outcome_record(
             actor=request.user,
             condition=condition,
@@ -351,10 +338,10 @@ def tribunal_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     if selectors.tribunal_route(case) != selectors.ROUTE_TRIBUNAL:
         return _route_page(request, case)
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        _tribunal_form(request, case, {"tribunal": services.default_tribunal(case)}),
+        case=case,
+        form=_tribunal_form(request, case, {"tribunal": services.default_tribunal(case)}),
         title="Record a tribunal application",
         intro="The patient is a restricted patient: you gather the victim's representations about "
         "conditions of discharge.",
@@ -373,10 +360,10 @@ def tribunal_edit(request: HttpRequest, pk: int, hearing_pk: int) -> HttpRespons
     case = case_get_for_user(user=request.user, pk=pk)
     hearing = selectors.tribunal_hearing_get_for_case(case=case, pk=hearing_pk)
     initial = {name: getattr(hearing, name) for name in services.TRIBUNAL_FIELDS}
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        _tribunal_form(request, case, initial),
+        case=case,
+        form=_tribunal_form(request, case, initial),
         title="Update the tribunal details",
         save=lambda d: services.tribunal_hearing_update(
             actor=request.user, hearing=hearing, **_tribunal_fields(d)
@@ -391,10 +378,10 @@ def hospital_referral_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     if selectors.tribunal_route(case) != selectors.ROUTE_HOSPITAL_MANAGERS:
         return _route_page(request, case)
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        HospitalReferralForm(post_data(request)),
+        case=case,
+        form=HospitalReferralForm(post_data(request)),
         title="Pass the case to the hospital managers",
         intro="The patient is not a restricted patient, so the hospital managers, not the VLO, deal with "
         "the victim about discharge.",
@@ -417,10 +404,10 @@ def hospital_referral_new(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     mappa = case.offender.get_mappa_level_display() if case.offender.mappa_level else "Not MAPPA managed"
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        MeetingForm(post_data(request), initial={"level": case.offender.mappa_level or None}),
+        case=case,
+        form=MeetingForm(post_data(request), initial={"level": case.offender.mappa_level or None}),
         title="Record a MAPPA or MARAC meeting",
         intro=f"The offender's MAPPA level on record: {mappa}.",
         save=lambda d: services.meeting_record(

@@ -1,4 +1,4 @@
-"""The shared cast of users, signed-in clients and browser settings.
+"""The shared cast of users, signed-in clients, a stopped clock, a case builder and browser settings.
 
 Region A has two teams; region B one. Alice and Bob are VLOs in team A1, Carol a VLO
 in team A2, Olga a VLO in region B (the outsider), Mo manages team A1, Rita is
@@ -7,15 +7,19 @@ the regional manager for A and Ada an admin in A.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from offenders.models import SentenceType
 from tests.factories import (
     AdminFactory,
     ManagerFactory,
@@ -24,7 +28,10 @@ from tests.factories import (
     TOTPDeviceFactory,
     UserFactory,
 )
+from tests.offenders.factories import SentenceOffenceFactory
+from tests.victims.factories import AddressFactory, CaseFactory
 from vcs_portal.core.models import Role, User
+from victims.models import Case
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -166,6 +173,79 @@ def manager_client(manager, signed_in) -> Client:
 @pytest.fixture
 def admin_client_verified(admin_user, signed_in) -> Client:
     return signed_in(admin_user)
+
+
+# --- the clock -----------------------------------------------------------------
+
+
+@pytest.fixture
+def frozen_day(request: pytest.FixtureRequest) -> dt.date | dt.datetime:
+    """The day ``frozen_today`` stops the clock on: the test module's ``TODAY``.
+
+    A conftest whose modules share one day overrides this fixture instead (tests/letters).
+    """
+    return request.module.TODAY
+
+
+@pytest.fixture
+def frozen_today(request: pytest.FixtureRequest, frozen_day: dt.date | dt.datetime) -> Iterator[Any]:
+    """The clock stopped at noon UTC on ``frozen_day`` (a datetime is the exact moment).
+
+    A module that sets ``CLOCK_TICKS = True`` lets the clock run on from there (pages that time a
+    session). Yields the traveller, so a test can ``frozen_today.move_to(...)``.
+    """
+    moment = (
+        frozen_day
+        if isinstance(frozen_day, dt.datetime)
+        else dt.datetime.combine(frozen_day, dt.time(12, 0), tzinfo=dt.UTC)
+    )
+    with time_machine.travel(moment, tick=getattr(request.module, "CLOCK_TICKS", False)) as traveller:
+        yield traveller
+
+
+# --- cases --------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_case(vlo: User) -> Callable[..., Case]:
+    """Build a case with CaseFactory, held by ``officer`` (Alice unless given) in the officer's team.
+
+    ``offence=True`` adds a qualifying offence to the sentence; ``address=True`` (or a dict of
+    its fields) gives the victim a current address; ``sentence_type`` makes the sentence of that
+    type from ``sentence_date`` (8 years when determinate, no length otherwise); ``days_overdue``
+    puts the first-contact deadline that many days before today (referred four weeks before it).
+    A test module with defaults of its own narrows this fixture (``functools.partial``).
+    """
+
+    def make(
+        officer: User | None = None,
+        *,
+        offence: bool = False,
+        address: bool | dict[str, Any] = False,
+        sentence_type: str | None = None,
+        sentence_date: dt.date = dt.date(2012, 3, 1),
+        days_overdue: int | None = None,
+        **fields: Any,
+    ) -> Case:
+        officer = officer or vlo
+        fields.setdefault("team", officer.team)
+        if sentence_type is not None:
+            fields.setdefault("sentence__sentence_type", sentence_type)
+            fields.setdefault("sentence__sentence_date", sentence_date)
+            fields.setdefault("sentence__years", 8 if sentence_type == SentenceType.DETERMINATE else None)
+        if days_overdue is not None:
+            today = timezone.localdate()
+            fields["first_contact_due"] = today - dt.timedelta(days=days_overdue)
+            fields["referral_received_on"] = today - dt.timedelta(days=days_overdue + 28)
+        case = CaseFactory(officer=officer, **fields)
+        if offence:
+            SentenceOffenceFactory(sentence=case.sentence)
+        if address:
+            extra = address if isinstance(address, dict) else {}
+            AddressFactory(victim=case.victim, recorded_by=case.officer, **extra)
+        return case
+
+    return make
 
 
 # --- browser ------------------------------------------------------------------

@@ -7,19 +7,17 @@ service's ``ValidationError`` is shown beside the field it names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from vcs_portal.core.audit import audit_record
-from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.models import AuditAction
-from vcs_portal.core.pages import form_saved, post_data
+from vcs_portal.core.pages import post_data
 
 from . import choices, selectors
 from .choice_forms import (
@@ -33,35 +31,16 @@ from .choice_forms import (
     SafetyConcernForm,
 )
 from .models import TRANSITIONS, Case, CaseStatus, VictimRestriction
+from .pages import case_form_page
 
-FORM_TEMPLATE = "victims/choices/form.html"
 CLOSED = "This case is closed. Record the victim's choices on an open case."
 
 
-def _page(
-    request: HttpRequest,
-    case: Case,
-    form: ServiceForm,
-    *,
-    title: str,
-    save: Callable[[dict[str, Any]], object],
-    success: str,
-    intro: str = "",
-    template: str = FORM_TEMPLATE,
-    **extra: Any,
-) -> HttpResponse:
-    """Show a question page; on a valid POST call the service and go back to the case."""
+def _choice_page(request: HttpRequest, *, case: Case, title: str, **page: Any) -> HttpResponse:
+    """The case form page, refused on a closed case: choices are recorded on open cases only."""
     if not case.is_open:
-        return _refused(request, case, title=title, intro=CLOSED)
-    if form_saved(request, form, save, success):
-        return redirect("cases:detail", pk=case.pk)
-    context = {"case": case, "form": form, "title": title, "intro": intro, **extra}
-    return render(request, template, context)
-
-
-def _refused(request: HttpRequest, case: Case, *, title: str, intro: str) -> HttpResponse:
-    """The page without its form, saying why nothing can be recorded here."""
-    return render(request, FORM_TEMPLATE, {"case": case, "form": None, "title": title, "intro": intro})
+        return case_form_page(request, case=case, form=None, title=title, intro=CLOSED)
+    return case_form_page(request, case=case, title=title, **page)
 
 
 @login_required
@@ -71,10 +50,10 @@ def address_change(request: HttpRequest, pk: int) -> HttpResponse:
     # The page shows the current safe address: that is an access to the victim's record.
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case.victim, summary="safe address page")
     form = AddressChangeForm(post_data(request))
-    return _page(
+    return _choice_page(
         request,
-        case,
-        form,
+        case=case,
+        form=form,
         title="Change the safe address",
         template="victims/choices/address.html",
         current_address=case.victim.current_address,
@@ -94,10 +73,10 @@ def address_change(request: HttpRequest, pk: int) -> HttpResponse:
 def preferences(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case.victim, summary="preferences page")
-    return _page(
+    return _choice_page(
         request,
-        case,
-        PreferencesForm(post_data(request), victim=case.victim),
+        case=case,
+        form=PreferencesForm(post_data(request), victim=case.victim),
         title="Change contact preferences",
         save=lambda d: choices.choice_preferences(actor=request.user, case=case, **d),
         success="Contact preferences saved",
@@ -108,10 +87,10 @@ def preferences(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_level(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
-    return _page(
+    return _choice_page(
         request,
-        case,
-        ContactLevelForm(post_data(request), case=case),
+        case=case,
+        form=ContactLevelForm(post_data(request), case=case),
         title="Change the level of contact",
         save=lambda d: choices.choice_contact_level(actor=request.user, case=case, **d),
         success="Level of contact changed",
@@ -124,12 +103,14 @@ def opt_in(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     title = "Record an opt in"
     if case.is_open and CaseStatus.OPTED_IN not in TRANSITIONS.get(case.status, set()):
-        return _refused(request, case, title=title, intro="The victim has already opted in.")
+        return case_form_page(
+            request, case=case, form=None, title=title, intro="The victim has already opted in."
+        )
     back_in = case.status == CaseStatus.OPTED_OUT
-    return _page(
+    return _choice_page(
         request,
-        case,
-        OptInForm(post_data(request), case=case),
+        case=case,
+        form=OptInForm(post_data(request), case=case),
         title="Record that the victim opted back in" if back_in else title,
         intro=f"The case is {CaseStatus(case.status).label.lower()}.",
         save=lambda d: choices.choice_opt_in(actor=request.user, case=case, **d),
@@ -143,17 +124,18 @@ def opt_out(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     title = "Record an opt out"
     if case.is_open and CaseStatus.OPTED_OUT not in TRANSITIONS.get(case.status, set()):
-        return _refused(
+        return case_form_page(
             request,
-            case,
+            case=case,
+            form=None,
             title=title,
             intro=f"Only a victim who has opted in can opt out. The case is "
             f"{CaseStatus(case.status).label.lower()}.",
         )
-    return _page(
+    return _choice_page(
         request,
-        case,
-        OptOutForm(post_data(request)),
+        case=case,
+        form=OptOutForm(post_data(request)),
         title=title,
         intro="The victim gets no more contact, but the record stays and they can opt back in at any time.",
         save=lambda d: choices.choice_opt_out(actor=request.user, case=case, **d),
@@ -166,10 +148,10 @@ def opt_out(request: HttpRequest, pk: int) -> HttpResponse:
 def restriction_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     active = list(case.victim.restrictions.filter(lifted_at__isnull=True))
-    return _page(
+    return _choice_page(
         request,
-        case,
-        RestrictionAddForm(post_data(request), active=active),
+        case=case,
+        form=RestrictionAddForm(post_data(request), active=active),
         title="Add a restriction",
         intro="A restriction stays in place until someone lifts it, saying why. A note never changes it.",
         save=lambda d: choices.restriction_add(actor=request.user, case=case, **d),
@@ -188,16 +170,17 @@ def restriction_lift(request: HttpRequest, pk: int, restriction_pk: int) -> Http
     )
     title = f"Lift the restriction: {restriction.get_kind_display()}"
     if case.is_open and not restriction.is_active:
-        return _refused(
+        return case_form_page(
             request,
-            case,
+            case=case,
+            form=None,
             title=title,
             intro=f"This restriction was lifted on {timezone.localtime(restriction.lifted_at):%-d %B %Y}.",
         )
-    return _page(
+    return _choice_page(
         request,
-        case,
-        RestrictionLiftForm(post_data(request)),
+        case=case,
+        form=RestrictionLiftForm(post_data(request)),
         title=title,
         template="victims/choices/restriction_lift.html",
         restriction=restriction,
@@ -212,10 +195,10 @@ def restriction_lift(request: HttpRequest, pk: int, restriction_pk: int) -> Http
 @require_http_methods(["GET", "POST"])
 def safety_concern_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
-    return _page(
+    return _choice_page(
         request,
-        case,
-        SafetyConcernForm(post_data(request)),
+        case=case,
+        form=SafetyConcernForm(post_data(request)),
         title="Record a safety concern",
         intro="A concern the victim raised about the offender or their own safety.",
         save=lambda d: choices.safety_concern_record(actor=request.user, case=case, **d),

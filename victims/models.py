@@ -202,6 +202,29 @@ class ContactLevel(models.TextChoices):
     ALL_KEY_STAGES = "all_key_stages", "All key stages"
 
 
+def first_contact_overdue_q(today: date) -> Q:
+    """The one rule for "first contact overdue", as a condition on a case.
+
+    An open statutory case with no first contact whose first-contact deadline is before
+    ``today``, whatever its status: a case still 'referred' (never offered the scheme) is
+    overdue too. A discretionary case (``statutory=False``) is never overdue: no statutory
+    deadline breach is raised for it (DOMAIN.md section 2). A Q rather than only a queryset
+    method, so the dashboards can count it inside one aggregate (``Count(filter=...)``); the
+    cheap column tests come first. ``Case.first_contact_state`` says the same for one case.
+    """
+    return Q(statutory=True, first_contact_on__isnull=True, first_contact_due__lt=today) & ~Q(
+        status=CaseStatus.CLOSED
+    )
+
+
+def escalation_overdue_q(today: date) -> Q:
+    """Open statutory cases with no first contact past their escalation date (no contact since
+    sentence: 40 working days by default), whatever the first-contact deadline says."""
+    return Q(statutory=True, first_contact_on__isnull=True, escalation_due__lt=today) & ~Q(
+        status=CaseStatus.CLOSED
+    )
+
+
 class CaseQuerySet(ScopedQuerySet):
     scope_team = "team"
     scope_owner = "officer"
@@ -213,7 +236,12 @@ class CaseQuerySet(ScopedQuerySet):
         return self.open().filter(first_contact_on__isnull=True)
 
     def first_contact_overdue(self, today: date) -> CaseQuerySet:
-        return self.awaiting_first_contact().filter(statutory=True, first_contact_due__lt=today)
+        """See ``first_contact_overdue_q``: the caseload filter, the dashboards and the sweeps share it."""
+        return self.filter(first_contact_overdue_q(today))
+
+    def needs_escalation(self, today: date) -> CaseQuerySet:
+        """Cases whose missing first contact goes to a manager: overdue, or past the escalation date."""
+        return self.filter(first_contact_overdue_q(today) | escalation_overdue_q(today))
 
 
 @pghistory.track(model_name="CaseHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))

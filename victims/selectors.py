@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from offenders.models import KeyDate, Offender, SentenceEvent
@@ -95,7 +95,7 @@ def page_of_cases(cases: QuerySet[Case], *, number: Any, per_page: int) -> Page:
     and only the page's rows are then read with their victim, offender and officer: the last
     page costs what the first does, however many victims and offenders the country has.
     """
-    page = Paginator(cases.values_list("pk", flat=True), per_page).get_page(number)
+    page: Page[Any] = Paginator(cases.values_list("pk", flat=True), per_page).get_page(number)
     ids = list(page.object_list)
     rows = {case.pk: case for case in cases.order_by().filter(pk__in=ids)}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
@@ -103,6 +103,7 @@ def page_of_cases(cases: QuerySet[Case], *, number: Any, per_page: int) -> Page:
 
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 def case_rows(case: Case, key: str, load: Callable[[], T]) -> T:
@@ -167,7 +168,7 @@ class TimelineEntry:
     sort_key: tuple
 
 
-def _newest(rows: QuerySet[T], newest: int | None, day: str) -> QuerySet[T]:
+def _newest(rows: QuerySet[M], newest: int | None, day: str) -> QuerySet[M]:
     """The newest ``newest`` rows by (day, recorded_at), the timeline's order; all when None."""
     if newest is None:
         return rows

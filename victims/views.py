@@ -6,7 +6,6 @@ form calls one service; a service's ``ValidationError`` is shown beside the fiel
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,16 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.models import AuditAction, Role
-from vcs_portal.core.pages import form_saved, post_data
+from vcs_portal.core.pages import post_data
 
 from . import selectors, services
 from .forms import (
     CaseloadFilterForm,
     CaseStatusForm,
     ReviewForm,
-    ServiceForm,
 )
-from .models import TRANSITIONS, Case, CaseStatus
+from .models import TRANSITIONS, CaseStatus
+from .pages import case_form_page
 
 PAGE_SIZE = 25
 
@@ -101,43 +100,22 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(request, "victims/caseload.html", context)
 
 
-def _form_page(
-    request: HttpRequest,
-    case: Case,
-    form: ServiceForm,
-    *,
-    title: str,
-    save: Callable[[dict[str, Any]], object],
-    success: str,
-    intro: str = "",
-) -> HttpResponse:
-    """Show a one-form page; on a valid POST call the service and go back to the case."""
-    if form_saved(request, form, save, success):
-        return redirect("cases:detail", pk=case.pk)
-    return render(
-        request, "victims/case_form.html", {"case": case, "form": form, "title": title, "intro": intro}
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
     if not TRANSITIONS.get(case.status):
-        return render(
+        return case_form_page(
             request,
-            "victims/case_form.html",
-            {
-                "case": case,
-                "form": None,
-                "title": "Change the status",
-                "intro": "This case is closed. A closed case cannot change status.",
-            },
+            case=case,
+            form=None,
+            title="Change the status",
+            intro="This case is closed. A closed case cannot change status.",
         )
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        CaseStatusForm(post_data(request), case=case),
+        case=case,
+        form=CaseStatusForm(post_data(request), case=case),
         title="Change the status",
         intro=f"The case is {CaseStatus(case.status).label.lower()}.",
         save=lambda d: services.case_status_change(
@@ -158,10 +136,10 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_review(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
-    return _form_page(
+    return case_form_page(
         request,
-        case,
-        ReviewForm(post_data(request)),
+        case=case,
+        form=ReviewForm(post_data(request)),
         title="Resolve the review",
         intro=case.review_reason or "This case is not flagged for review.",
         save=lambda d: services.case_review_resolve(actor=request.user, case=case, note=d["note"]),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -36,12 +35,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 TODAY = dt.date(2026, 5, 20)  # a Wednesday
 NOW = dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC)  # 13:00 in London
-
-
-@pytest.fixture
-def frozen_today():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -15,7 +15,6 @@ from contacts.sweeps import deadline_sweep
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
 from tests.contacts.factories import TaskFactory
 from tests.factories import ManagerFactory
-from tests.victims.factories import CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
 from vcs_portal.core.sweeps import SweepResult
 from victims.models import CaseStatus, ClosureReason, ContactLevel
@@ -26,22 +25,9 @@ TODAY = dt.date(2026, 5, 20)
 
 
 @pytest.fixture
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def make_case(team_a1, vlo):
-    def make(**kwargs):
-        kwargs.setdefault("team", team_a1)
-        kwargs.setdefault("officer", vlo)
-        # Due well ahead by default, so only the rule under test fires.
-        kwargs.setdefault("first_contact_due", dt.date(2026, 6, 30))
-        kwargs.setdefault("escalation_due", dt.date(2026, 7, 30))
-        return CaseFactory(**kwargs)
-
-    return make
+def make_case(make_case):
+    """Due well ahead by default, so only the rule under test fires."""
+    return partial(make_case, first_contact_due=dt.date(2026, 6, 30), escalation_due=dt.date(2026, 7, 30))
 
 
 def sweep(day: dt.date = TODAY) -> SweepResult:

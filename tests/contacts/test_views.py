@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -32,12 +31,6 @@ from vcs_portal.core.models import AuditAction, AuditEvent
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 TODAY = dt.date(2026, 5, 20)
-
-
-@pytest.fixture
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC), tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

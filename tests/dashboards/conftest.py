@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import pytest
@@ -12,7 +13,6 @@ from contacts.models import Task, TaskKind, TaskStatus
 from offenders.models import KeyDate, KeyDateKind
 from parole.models import ParoleReview, ReviewKind, VictimPersonalStatement
 from tests.factories import ManagerFactory
-from tests.victims.factories import CaseFactory
 from victims.models import Case, CaseStatus, CaseStatusChange
 
 TODAY = dt.date(2026, 5, 1)
@@ -34,15 +34,15 @@ def outsider_manager(team_b1):
     )
 
 
-def make_case(officer, *, days_overdue: int | None = None, **fields: Any) -> Case:
-    """A case held by ``officer`` in their team; ``days_overdue`` sets first contact due that long ago."""
+@pytest.fixture
+def make_case(make_case):
+    """A case referred five days ago, first contact due in 20 days; ``days_overdue`` moves both back."""
     today = timezone.localdate()
-    if days_overdue is not None:
-        fields.setdefault("first_contact_due", today - dt.timedelta(days=days_overdue))
-        fields.setdefault("referral_received_on", today - dt.timedelta(days=days_overdue + 28))
-    fields.setdefault("referral_received_on", today - dt.timedelta(days=5))
-    fields.setdefault("first_contact_due", today + dt.timedelta(days=20))
-    return CaseFactory(team=officer.team, officer=officer, **fields)
+    return partial(
+        make_case,
+        referral_received_on=today - dt.timedelta(days=5),
+        first_contact_due=today + dt.timedelta(days=20),
+    )
 
 
 def key_date(case: Case, kind: str, on: dt.date, *, recorded_days_ago: int = 10) -> KeyDate:

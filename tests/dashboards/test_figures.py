@@ -11,9 +11,9 @@ from contacts.models import TaskKind, TaskStatus
 from vcs_portal.dashboards import selectors, services
 from vcs_portal.dashboards.models import UpcomingDate, UpcomingRefresh
 from vcs_portal.dashboards.tasks import upcoming_sweep_task
-from victims.models import CaseStatus, ClosureReason
+from victims.models import Case, CaseStatus, ClosureReason
 
-from .conftest import crd, make_case, review, task
+from .conftest import crd, review, task
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def figures(user, **kwargs):
     return selectors.dashboard_figures(scope=scope, today=timezone.localdate(), with_officers=True)
 
 
-def test_never_offered_counts_statutory_referred_cases_past_their_deadline(vlo, manager):
+def test_never_offered_counts_statutory_referred_cases_past_their_deadline(make_case, vlo, manager):
     make_case(vlo, days_overdue=3)
     make_case(vlo, days_overdue=40)
     make_case(vlo, days_overdue=3, statutory=False)  # discretionary: no statutory breach
@@ -33,7 +33,7 @@ def test_never_offered_counts_statutory_referred_cases_past_their_deadline(vlo, 
     assert figures(manager).total.never_offered == 2
 
 
-def test_other_overdue_first_contacts_exclude_the_never_offered(vlo, manager):
+def test_other_overdue_first_contacts_exclude_the_never_offered(make_case, vlo, manager):
     make_case(vlo, days_overdue=5)  # never offered
     make_case(vlo, days_overdue=5, status=CaseStatus.UNABLE_TO_TRACE)
     make_case(vlo, days_overdue=5, status=CaseStatus.CLOSED, closure_reason=ClosureReason.OTHER)
@@ -43,7 +43,28 @@ def test_other_overdue_first_contacts_exclude_the_never_offered(vlo, manager):
     assert (total.never_offered, total.first_contact_overdue) == (1, 1)
 
 
-def test_releases_use_the_current_crd_of_each_sentence(vlo, manager):
+def test_a_referred_case_with_a_contact_recorded_is_not_never_offered(make_case, vlo, manager):
+    make_case(vlo, days_overdue=5, first_contact_on=timezone.localdate() - dt.timedelta(days=1))
+
+    total = figures(manager).total
+
+    assert (total.never_offered, total.first_contact_overdue) == (0, 0)
+
+
+def test_the_two_overdue_figures_add_up_to_the_caseloads_overdue_filter(make_case, vlo, manager):
+    make_case(vlo, days_overdue=5)
+    make_case(vlo, days_overdue=5, status=CaseStatus.OFFER_SENT)
+    make_case(vlo, days_overdue=5, status=CaseStatus.UNABLE_TO_TRACE)
+    make_case(vlo, days_overdue=5, statutory=False)
+    make_case(vlo, days_overdue=5, first_contact_on=timezone.localdate())
+
+    total = figures(manager).total
+    caseload = Case.objects.filter(team=vlo.team).first_contact_overdue(timezone.localdate()).count()
+
+    assert (total.never_offered, total.first_contact_overdue, caseload) == (1, 2, 3)
+
+
+def test_releases_use_the_current_crd_of_each_sentence(make_case, vlo, manager):
     soon = make_case(vlo)
     crd(soon, 10)
     later = make_case(vlo)
@@ -62,7 +83,7 @@ def test_releases_use_the_current_crd_of_each_sentence(vlo, manager):
     assert (total.releases_30, total.releases_90) == (2, 3)
 
 
-def test_hearings_in_the_next_30_and_90_days(vlo, manager):
+def test_hearings_in_the_next_30_and_90_days(make_case, vlo, manager):
     today = timezone.localdate()
     review(make_case(vlo), today + dt.timedelta(days=7))
     review(make_case(vlo), today + dt.timedelta(days=45))
@@ -74,7 +95,7 @@ def test_hearings_in_the_next_30_and_90_days(vlo, manager):
     assert (total.hearings_30, total.hearings_90) == (1, 2)
 
 
-def test_the_hourly_copy_gives_the_same_figures_as_the_live_query(vlo, manager):
+def test_the_hourly_copy_gives_the_same_figures_as_the_live_query(make_case, vlo, manager):
     case = make_case(vlo)
     crd(case, 10)
     review(case, timezone.localdate() + dt.timedelta(days=50))
@@ -88,7 +109,7 @@ def test_the_hourly_copy_gives_the_same_figures_as_the_live_query(vlo, manager):
     assert copied.total.counts == live.total.counts
 
 
-def test_upcoming_sweep_twice_is_the_same_as_once(vlo):
+def test_upcoming_sweep_twice_is_the_same_as_once(make_case, vlo):
     crd(make_case(vlo), 10)
     today = timezone.localdate()
 
@@ -99,7 +120,7 @@ def test_upcoming_sweep_twice_is_the_same_as_once(vlo):
     assert UpcomingRefresh.objects.get().rows == 1
 
 
-def test_a_stale_copy_is_not_used(vlo, manager):
+def test_a_stale_copy_is_not_used(make_case, vlo, manager):
     services.upcoming_sweep(as_of=timezone.localdate())
     UpcomingRefresh.objects.update(refreshed_at=timezone.now() - dt.timedelta(days=1))
     crd(make_case(vlo), 10)  # recorded after the copy
@@ -110,7 +131,7 @@ def test_a_stale_copy_is_not_used(vlo, manager):
     assert result.total.releases_30 == 1
 
 
-def test_overdue_annual_letters_and_tasks(vlo, teammate, manager):
+def test_overdue_annual_letters_and_tasks(make_case, vlo, teammate, manager):
     letter_due = make_case(vlo)
     task(letter_due, due_days_ago=3, kind=TaskKind.ANNUAL_LETTER)
     task(make_case(vlo), due_days_ago=3, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.DONE)
@@ -125,7 +146,7 @@ def test_overdue_annual_letters_and_tasks(vlo, teammate, manager):
     assert (loads["Alice"].overdue_tasks, loads["Bob"].overdue_tasks, loads["Mo"].overdue_tasks) == (1, 1, 1)
 
 
-def test_caseload_per_officer_lists_every_vlo_in_the_team(vlo, teammate, manager):
+def test_caseload_per_officer_lists_every_vlo_in_the_team(make_case, vlo, teammate, manager):
     make_case(vlo, days_overdue=2)
     make_case(vlo)
     make_case(vlo, status=CaseStatus.CLOSED, closure_reason=ClosureReason.OTHER)
@@ -136,7 +157,7 @@ def test_caseload_per_officer_lists_every_vlo_in_the_team(vlo, teammate, manager
     assert loads["Bob"].open_cases == 0  # in the team, no cases yet: still listed
 
 
-def test_region_figures_are_per_team_and_add_up(vlo, other_team_vlo, regional_manager):
+def test_region_figures_are_per_team_and_add_up(make_case, vlo, other_team_vlo, regional_manager):
     make_case(vlo, days_overdue=2)
     make_case(other_team_vlo, days_overdue=2)
     make_case(other_team_vlo, days_overdue=2)
@@ -148,7 +169,7 @@ def test_region_figures_are_per_team_and_add_up(vlo, other_team_vlo, regional_ma
     assert result.total.never_offered == 3
 
 
-def test_refresh_task_is_safe_to_run_twice(vlo):
+def test_refresh_task_is_safe_to_run_twice(make_case, vlo):
     review(make_case(vlo), timezone.localdate() + dt.timedelta(days=3))
 
     assert upcoming_sweep_task() == upcoming_sweep_task() == "Upcoming dates: 1 rows written"

@@ -15,7 +15,7 @@ from vcs_portal.dashboards import selectors
 from vcs_portal.dashboards.selectors import Period
 from victims.models import CaseStatus, ClosureReason
 
-from .conftest import make_case, offered, review, statement, status_change
+from .conftest import offered, review, statement, status_change
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def measures_for(user, period: Period = Q1) -> dict[str, selectors.Measure]:
     return {m.key: m for m in totals}
 
 
-def judged_cases(vlo):
+def judged_cases(make_case, vlo):
     """Four statutory cases referred in Q1 whose deadline fell within it."""
     return [
         make_case(vlo, referral_received_on=d(1, 5), first_contact_due=d(2, 2)),
@@ -46,8 +46,8 @@ def judged_cases(vlo):
     ]
 
 
-def test_first_contact_within_deadline_is_three_of_four(vlo, manager):
-    on_time_1, on_time_2, on_the_day, late = judged_cases(vlo)
+def test_first_contact_within_deadline_is_three_of_four(make_case, vlo, manager):
+    on_time_1, on_time_2, on_the_day, late = judged_cases(make_case, vlo)
     offered(on_time_1, d(1, 10))
     offered(on_time_2, d(2, 1))
     offered(on_the_day, d(3, 3))  # on the deadline itself: in time
@@ -64,8 +64,8 @@ def test_first_contact_within_deadline_is_three_of_four(vlo, manager):
     assert (m.numerator, m.denominator, m.percent) == (3, 4, 75.0)
 
 
-def test_engaged_counts_conversations_and_replies_with_the_victim_by_the_deadline(vlo, manager):
-    replied, phoned, letter_only, phoned_late = judged_cases(vlo)
+def test_engaged_counts_conversations_and_replies_with_the_victim_by_the_deadline(make_case, vlo, manager):
+    replied, phoned, letter_only, phoned_late = judged_cases(make_case, vlo)
     ContactFactory(case=replied, method=Method.EMAIL, direction=Direction.INCOMING, occurred_at=at(d(1, 20)))
     ContactFactory(
         case=phoned, method=Method.PHONE, direction=Direction.OUTGOING, occurred_at=at(d(2, 17), 16)
@@ -85,7 +85,7 @@ def test_engaged_counts_conversations_and_replies_with_the_victim_by_the_deadlin
     assert m.definition.benchmark == 77.0
 
 
-def test_opt_in_rate_is_opted_in_over_offers_in_the_period(vlo, manager):
+def test_opt_in_rate_is_opted_in_over_offers_in_the_period(make_case, vlo, manager):
     offered(make_case(vlo, referral_received_on=d(1, 2)), d(1, 10), then=CaseStatus.OPTED_IN, then_on=d(2, 1))
     offered(make_case(vlo, referral_received_on=d(1, 2)), d(1, 12), then=CaseStatus.DECLINED, then_on=d(2, 2))
     in_person = make_case(
@@ -102,7 +102,9 @@ def test_opt_in_rate_is_opted_in_over_offers_in_the_period(vlo, manager):
     assert m.percent == 66.7
 
 
-def test_vps_share_counts_reviews_heard_in_the_period_with_a_submitted_statement(vlo, manager, outsider):
+def test_vps_share_counts_reviews_heard_in_the_period_with_a_submitted_statement(
+    make_case, vlo, manager, outsider
+):
     cases = [make_case(vlo, referral_received_on=d(1, 2) - dt.timedelta(days=400)) for _ in range(5)]
     reviews = [review(case, d(2, 10 + i)) for i, case in enumerate(cases)]
     statement(cases[0], reviews[0], submitted_on=d(1, 20))
@@ -116,7 +118,7 @@ def test_vps_share_counts_reviews_heard_in_the_period_with_a_submitted_statement
     assert (m.numerator, m.denominator, m.percent) == (2, 5, 40.0)
 
 
-def test_conditions_imposed_is_imposed_over_decided(vlo, manager):
+def test_conditions_imposed_is_imposed_over_decided(make_case, vlo, manager):
     case = make_case(vlo)
     for _ in range(7):
         ConditionFactory(case=case, outcome=ConditionOutcome.IMPOSED, outcome_on=d(2, 1))
@@ -138,8 +140,8 @@ def test_no_cases_gives_no_percentage_rather_than_zero(manager):
     assert (m.numerator, m.denominator, m.percent) == (0, 0, None)
 
 
-def test_region_totals_are_the_sum_of_the_teams(vlo, other_team_vlo, regional_manager):
-    offered(judged_cases(vlo)[0], d(1, 10))
+def test_region_totals_are_the_sum_of_the_teams(make_case, vlo, other_team_vlo, regional_manager):
+    offered(judged_cases(make_case, vlo)[0], d(1, 10))
     late = make_case(other_team_vlo, referral_received_on=d(1, 5), first_contact_due=d(2, 2))
     offered(late, d(2, 20))
     scope = selectors.dashboard_scope(user=regional_manager, whole_region=True)

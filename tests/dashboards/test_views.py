@@ -17,7 +17,7 @@ from tests.victims.factories import AddressFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.models import CaseStatus
 
-from .conftest import crd, make_case, offered, review, task
+from .conftest import crd, offered, review, task
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_manager_gets_404_for_a_team_they_do_not_manage(manager_client, team_a2)
 
 
 @pytest.mark.parametrize("url", [TEAM, NEVER])
-def test_outsider_manager_sees_nothing_of_region_a(signed_in, outsider_manager, vlo, url):
+def test_outsider_manager_sees_nothing_of_region_a(make_case, signed_in, outsider_manager, vlo, url):
     case = make_case(vlo, days_overdue=5, victim__last_name="Quillfeather-Zebedee")
 
     page = signed_in(outsider_manager).get(url).content.decode()
@@ -108,7 +108,7 @@ def test_officer_from_another_region_is_404(manager_client, outsider):
 # --- what the pages show ----------------------------------------------------------------------
 
 
-def test_missed_offers_come_first_in_red(manager_client, vlo):
+def test_missed_offers_come_first_in_red(make_case, manager_client, vlo):
     case = make_case(vlo, days_overdue=12)
 
     page = manager_client.get(TEAM).content.decode()
@@ -127,7 +127,7 @@ def test_no_missed_offers_is_said_plainly(manager_client):
     assert "victims never offered the scheme" in page
 
 
-def test_each_figure_links_to_its_list(manager_client, vlo):
+def test_each_figure_links_to_its_list(make_case, manager_client, vlo):
     make_case(vlo, days_overdue=3)
 
     page = manager_client.get(TEAM).content.decode()
@@ -135,7 +135,7 @@ def test_each_figure_links_to_its_list(manager_client, vlo):
     assert f'href="{LIST}?measure=never_offered"' in page
 
 
-def test_charts_are_accessible_svg_with_the_same_data_in_a_table(manager_client, vlo):
+def test_charts_are_accessible_svg_with_the_same_data_in_a_table(make_case, manager_client, vlo):
     make_case(vlo)
 
     page = manager_client.get(TEAM).content.decode()
@@ -148,13 +148,13 @@ def test_charts_are_accessible_svg_with_the_same_data_in_a_table(manager_client,
 
 
 @pytest.mark.parametrize("url", [TEAM, PERFORMANCE, NEVER])
-def test_no_inline_styles(manager_client, vlo, url):
+def test_no_inline_styles(make_case, manager_client, vlo, url):
     make_case(vlo, days_overdue=3)
 
     assert "style=" not in manager_client.get(url).content.decode()
 
 
-def test_region_page_breaks_figures_down_by_team(signed_in, regional_manager, vlo, other_team_vlo):
+def test_region_page_breaks_figures_down_by_team(make_case, signed_in, regional_manager, vlo, other_team_vlo):
     make_case(vlo, days_overdue=2)
     make_case(other_team_vlo, days_overdue=2)
 
@@ -195,7 +195,7 @@ def test_custom_period_end_before_start_is_refused(manager_client):
     assert "The end date must be the same as or after the start date" in page
 
 
-def test_custom_period_is_used_and_carried_into_the_missed_list(manager_client, vlo):
+def test_custom_period_is_used_and_carried_into_the_missed_list(make_case, manager_client, vlo):
     case = make_case(vlo, referral_received_on=dt.date(2026, 1, 5), first_contact_due=dt.date(2026, 2, 2))
     params = {"period": "custom", "start_day": "1", "start_month": "1", "start_year": "2026", "end_day": "31",
               "end_month": "3", "end_year": "2026"}  # fmt: skip
@@ -207,7 +207,7 @@ def test_custom_period_is_used_and_carried_into_the_missed_list(manager_client, 
     assert case.reference in missed
 
 
-def test_list_is_paginated(manager_client, vlo):
+def test_list_is_paginated(make_case, manager_client, vlo):
     for _ in range(27):
         make_case(vlo, days_overdue=4)
 
@@ -218,7 +218,7 @@ def test_list_is_paginated(manager_client, vlo):
     assert "Showing 26 to 27 of 27 cases" in second
 
 
-def test_list_by_officer(manager_client, vlo, teammate):
+def test_list_by_officer(make_case, manager_client, vlo, teammate):
     mine = make_case(vlo, days_overdue=2)
     theirs = make_case(teammate, days_overdue=2)
 
@@ -237,7 +237,7 @@ def _queries(client, url) -> int:
     return len(captured)
 
 
-def _rows(vlo, teammate, n: int) -> None:
+def _rows(make_case, vlo, teammate, n: int) -> None:
     today = timezone.localdate()
     for i in range(n):
         officer = vlo if i % 2 else teammate
@@ -266,23 +266,23 @@ REGION_PERFORMANCE_QUERIES = BASE + 4  # per team (three) and the region's parol
 
 
 @pytest.mark.parametrize("url", [TEAM, NEVER, PERFORMANCE])
-def test_query_count_does_not_grow_with_rows(manager_client, vlo, teammate, url):
-    _rows(vlo, teammate, 1)
+def test_query_count_does_not_grow_with_rows(make_case, manager_client, vlo, teammate, url):
+    _rows(make_case, vlo, teammate, 1)
     one = _queries(manager_client, url)
-    _rows(vlo, teammate, 19)
+    _rows(make_case, vlo, teammate, 19)
     twenty = _queries(manager_client, url)
 
     assert (one, twenty) == (EXPECTED_QUERIES[url], EXPECTED_QUERIES[url])
 
 
 def test_region_query_count_does_not_grow_with_rows(
-    signed_in, regional_manager, vlo, teammate, other_team_vlo
+    make_case, signed_in, regional_manager, vlo, teammate, other_team_vlo
 ):
     client = signed_in(regional_manager)
-    _rows(vlo, other_team_vlo, 1)
+    _rows(make_case, vlo, other_team_vlo, 1)
     one = _queries(client, REGION)
     performance_one = _queries(client, PERFORMANCE)
-    _rows(vlo, other_team_vlo, 19)
+    _rows(make_case, vlo, other_team_vlo, 19)
 
     assert (one, _queries(client, REGION)) == (REGION_QUERIES, REGION_QUERIES)
     assert (performance_one, _queries(client, PERFORMANCE)) == (REGION_PERFORMANCE_QUERIES,) * 2
@@ -297,7 +297,7 @@ def _csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
-def test_csv_has_no_contact_details(manager_client, vlo):
+def test_csv_has_no_contact_details(make_case, manager_client, vlo):
     case = make_case(vlo, days_overdue=6)
     AddressFactory(victim=case.victim, postcode="M5 4WT")
     victim = case.victim
@@ -312,7 +312,7 @@ def test_csv_has_no_contact_details(manager_client, vlo):
         assert detail and detail not in body
 
 
-def test_csv_export_is_audited(manager_client, manager, vlo):
+def test_csv_export_is_audited(make_case, manager_client, manager, vlo):
     make_case(vlo, days_overdue=6)
     make_case(vlo, days_overdue=7)
 
@@ -324,7 +324,7 @@ def test_csv_export_is_audited(manager_client, manager, vlo):
     assert event.summary == "measure=never_offered, rows=2"
 
 
-def test_csv_defuses_formulas(manager_client, vlo):
+def test_csv_defuses_formulas(make_case, manager_client, vlo):
     case = make_case(vlo, days_overdue=6)
     case.victim.first_name = '=HYPERLINK("http://evil.example")'
     case.victim.last_name = "@SUM(A1)"
@@ -339,14 +339,16 @@ def test_csv_defuses_formulas(manager_client, vlo):
     assert rows[1][2] == "'+1 -2"
 
 
-def test_csv_export_is_all_rows_not_one_page(manager_client, vlo):
+def test_csv_export_is_all_rows_not_one_page(make_case, manager_client, vlo):
     for _ in range(30):
         make_case(vlo, days_overdue=3)
 
     assert len(_csv(manager_client.get(NEVER + "&format=csv&page=2"))) == 31
 
 
-def test_csv_of_an_outsiders_team_is_refused_and_not_audited(signed_in, outsider_manager, team_a1, vlo):
+def test_csv_of_an_outsiders_team_is_refused_and_not_audited(
+    make_case, signed_in, outsider_manager, team_a1, vlo
+):
     make_case(vlo, days_overdue=3)
 
     response = signed_in(outsider_manager).get(NEVER + f"&team={team_a1.pk}&format=csv")
@@ -355,7 +357,7 @@ def test_csv_of_an_outsiders_team_is_refused_and_not_audited(signed_in, outsider
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_status_shown_in_list(manager_client, vlo):
+def test_status_shown_in_list(make_case, manager_client, vlo):
     case = make_case(vlo, days_overdue=3, status=CaseStatus.UNABLE_TO_TRACE)
 
     page = manager_client.get(f"{LIST}?measure=first_contact_overdue").content.decode()

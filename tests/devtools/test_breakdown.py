@@ -9,7 +9,6 @@ from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.template import Context, Template
 
-from tests.dashboards.conftest import make_case
 from vcs_portal.devtools.breakdown import timed_parts
 from victims.models import Case
 
@@ -39,7 +38,7 @@ def _slow_sql(clock: Clock, seconds: float):
     return wrapper
 
 
-def test_sql_a_template_runs_is_counted_as_sql_not_rendering(vlo):
+def test_sql_a_template_runs_is_counted_as_sql_not_rendering(make_case, vlo):
     make_case(vlo)
     make_case(vlo)
     clock = Clock()
@@ -72,7 +71,7 @@ def test_rendering_time_is_counted_as_templates():
     assert parts.sql == parts.building == 0
 
 
-def test_a_subquery_is_built_inside_its_query_and_counted_once(vlo):
+def test_a_subquery_is_built_inside_its_query_and_counted_once(make_case, vlo):
     make_case(vlo)
     clock = Clock(step=1)  # every timed call lasts one tick
     inner = Case.objects.filter(officer=vlo).values("pk")

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from tests.dashboards.conftest import make_case
 from vcs_portal.devtools.seed import SCALES, seed_national, seeded_first_names
 from victims.models import Case, Victim
 
@@ -61,7 +60,7 @@ def test_seeded_cases_agree_with_the_eligibility_rules():
     assert counts["cases flagged for review by the sweep"] == 0
 
 
-def test_command_refuses_a_database_with_cases(vlo):
+def test_command_refuses_a_database_with_cases(make_case, vlo):
     make_case(vlo)
 
     with pytest.raises(CommandError, match="already holds cases"):

@@ -5,11 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 
 from offenders.models import KeyDate, KeyDateKind, SecurityCategoryChange
-from tests.offenders.factories import SentenceOffenceFactory
-from tests.victims.factories import AddressFactory, CaseFactory
 from victims.models import CaseStatus, ContactLevel
 
 TODAY = dt.date(2026, 11, 20)
@@ -40,28 +37,23 @@ def letter_templates(request: pytest.FixtureRequest, offence_catalogue: None) ->
 
 
 @pytest.fixture
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield TODAY
+def frozen_day() -> dt.date:
+    """Every letters test runs on 20 November 2026 (see ``frozen_today`` in tests/conftest.py)."""
+    return TODAY
 
 
 @pytest.fixture
-def make_case(team_a1, vlo):
-    """An opted-in case in team A1 held by Alice: category C, a PED, CRD and LED, a safe address."""
+def make_case(make_case):
+    """An opted-in case held by Alice: category C, a PED, CRD and LED, a safe address."""
 
     def make(*, category: str = "C", key_dates: bool = True, address: bool = True, **kwargs):
-        kwargs.setdefault("team", team_a1)
-        kwargs.setdefault("officer", vlo)
         kwargs.setdefault("status", CaseStatus.OPTED_IN)
         kwargs.setdefault("contact_level", ContactLevel.ALL_KEY_STAGES)
         kwargs.setdefault("status_changed_on", dt.date(2026, 4, 20))
         kwargs.setdefault("offender__location", PRISON)
-        case = CaseFactory(**kwargs)
-        SentenceOffenceFactory(sentence=case.sentence)
-        if address:
-            AddressFactory(
-                victim=case.victim, recorded_by=case.officer, line_1="12 Acacia Avenue", postcode="M5 4WT"
-            )
+        case = make_case(
+            offence=True, address=address and {"line_1": "12 Acacia Avenue", "postcode": "M5 4WT"}, **kwargs
+        )
         if category:
             SecurityCategoryChange.objects.create(
                 offender=case.offender,

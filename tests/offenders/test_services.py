@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from offenders import services
@@ -24,12 +23,6 @@ from vcs_portal.core.models import AuditAction, AuditEvent
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 TODAY = dt.date(2026, 11, 20)
-
-
-@pytest.fixture
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
 
 
 def count(offence, **kwargs):

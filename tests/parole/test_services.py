@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from contacts.models import Priority, Task, TaskKind, TaskStatus
@@ -34,7 +34,7 @@ from tests.parole.factories import (
     StatementFactory,
     TribunalHearingFactory,
 )
-from tests.victims.factories import AddressFactory, CaseFactory
+from tests.victims.factories import AddressFactory
 from vcs_portal.cases.selectors import case_timeline
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.models import Case, CaseStatus
@@ -45,24 +45,13 @@ TODAY = dt.date(2026, 6, 10)  # a Wednesday
 
 
 @pytest.fixture
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-def make_case(officer, sentence_type=SentenceType.LIFE, sentence_date=dt.date(2012, 3, 1), **kwargs):
-    kwargs.setdefault("team", officer.team)
-    return CaseFactory(
-        officer=officer,
-        sentence__sentence_type=sentence_type,
-        sentence__sentence_date=sentence_date,
-        sentence__years=None if sentence_type != SentenceType.DETERMINATE else 8,
-        **kwargs,
-    )
+def make_case(make_case):
+    """Cases on a life sentence passed in March 2012, unless a test says otherwise."""
+    return partial(make_case, sentence_type=SentenceType.LIFE)
 
 
 @pytest.fixture
-def case(vlo):
+def case(make_case, vlo):
     return make_case(vlo)
 
 
@@ -194,7 +183,7 @@ def test_vps_sweep_raises_one_high_priority_overdue_task_and_a_rerun_is_a_no_op(
     assert "3 June 2026" in task.title
 
 
-def test_vps_sweep_leaves_submitted_statements_and_future_deadlines_alone(vlo, case):
+def test_vps_sweep_leaves_submitted_statements_and_future_deadlines_alone(make_case, vlo, case):
     StatementFactory(
         case=case,
         review=review_for(case, hearing_on=dt.date(2026, 7, 1)),
@@ -209,7 +198,7 @@ def test_vps_sweep_leaves_submitted_statements_and_future_deadlines_alone(vlo, c
     assert vps_sweep(as_of=TODAY)["overdue-statement tasks created"] == 0
 
 
-def test_vps_sweep_skips_closed_and_opted_out_cases(vlo):
+def test_vps_sweep_skips_closed_and_opted_out_cases(make_case, vlo):
     for status in (CaseStatus.OPTED_OUT, CaseStatus.CLOSED):
         case = make_case(vlo, status=status, closure_reason="other" if status == CaseStatus.CLOSED else "")
         StatementFactory(case=case, review=review_for(case, hearing_on=dt.date(2026, 7, 1)))
@@ -266,7 +255,7 @@ def test_reconsideration_of_an_open_conditions_recommendation_is_refused(vlo, ca
     ]
 
 
-def test_reconsideration_for_a_determinate_sentence_is_refused(vlo):
+def test_reconsideration_for_a_determinate_sentence_is_refused(make_case, vlo):
     case = make_case(vlo, sentence_type=SentenceType.DETERMINATE)
     review = decided_review(case)
     with pytest.raises(ValidationError) as error:
@@ -275,7 +264,7 @@ def test_reconsideration_for_a_determinate_sentence_is_refused(vlo):
     assert not ReconsiderationRequest.objects.exists()
 
 
-def test_reconsideration_for_an_extended_sentence_is_recorded(vlo):
+def test_reconsideration_for_an_extended_sentence_is_recorded(make_case, vlo):
     case = make_case(vlo, sentence_type=SentenceType.EXTENDED)
     services.reconsideration_request_record(
         actor=vlo, case=case, review=decided_review(case), requested_on=TODAY
@@ -283,7 +272,7 @@ def test_reconsideration_for_an_extended_sentence_is_recorded(vlo):
     assert ReconsiderationRequest.objects.count() == 1
 
 
-def test_parole_review_for_a_hospital_order_is_refused(vlo):
+def test_parole_review_for_a_hospital_order_is_refused(make_case, vlo):
     case = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37_41)
     with pytest.raises(ValidationError):
         services.parole_review_create(
@@ -372,7 +361,7 @@ def test_condition_description_with_the_victims_contact_details_is_refused(vlo, 
     assert "offender manager" in error.value.message_dict["description"][0]
 
 
-def test_imposed_share_is_imposed_over_decided(vlo, other_team_vlo):
+def test_imposed_share_is_imposed_over_decided(make_case, vlo, other_team_vlo):
     first, second = make_case(vlo), make_case(vlo)
     outsider_case = make_case(other_team_vlo)
     for outcome in ("imposed", "imposed", "not_imposed", "requested"):
@@ -393,7 +382,7 @@ def test_imposed_share_with_nothing_decided_is_none(case):
 
 
 @pytest.fixture
-def restricted_case(vlo):
+def restricted_case(make_case, vlo):
     return make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37_41, sentence_date=dt.date(2023, 1, 10))
 
 
@@ -428,14 +417,14 @@ def test_victim_impact_statement_start_date_is_a_setting(vlo, restricted_case, s
         )
 
 
-def test_tribunal_application_in_the_first_six_months_of_a_restricted_order_is_refused(vlo):
+def test_tribunal_application_in_the_first_six_months_of_a_restricted_order_is_refused(make_case, vlo):
     case = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37_41, sentence_date=dt.date(2026, 1, 15))
     with pytest.raises(ValidationError) as error:
         services.tribunal_hearing_create(actor=vlo, case=case, applied_on=dt.date(2026, 6, 1))
     assert "15 July 2026" in error.value.message_dict["applied_on"][0]
 
 
-def test_unrestricted_patient_is_routed_to_the_hospital_managers(vlo):
+def test_unrestricted_patient_is_routed_to_the_hospital_managers(make_case, vlo):
     case = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37, sentence_date=dt.date(2024, 1, 10))
     assert selectors.tribunal_route(case) == selectors.ROUTE_HOSPITAL_MANAGERS
     with pytest.raises(ValidationError):
@@ -455,7 +444,7 @@ def test_restricted_patient_is_not_referred_to_the_hospital_managers(vlo, restri
     assert not HospitalManagersReferral.objects.exists()
 
 
-def test_wales_region_defaults_to_the_welsh_tribunal(outsider):
+def test_wales_region_defaults_to_the_welsh_tribunal(make_case, outsider):
     case = make_case(outsider, sentence_type=SentenceType.HOSPITAL_S37_41, sentence_date=dt.date(2023, 1, 10))
     hearing = services.tribunal_hearing_create(actor=outsider, case=case, applied_on=dt.date(2026, 1, 5))
     assert hearing.tribunal == Tribunal.WALES
@@ -622,7 +611,7 @@ WRITES = [
 
 
 @pytest.mark.parametrize("name", WRITES)
-def test_every_write_leaves_an_audit_record(vlo, case, name):
+def test_every_write_leaves_an_audit_record(make_case, vlo, case, name):
     restricted = make_case(
         vlo, sentence_type=SentenceType.HOSPITAL_S37_41, sentence_date=dt.date(2023, 1, 10)
     )

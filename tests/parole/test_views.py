@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
-import time_machine
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -30,7 +30,6 @@ from tests.parole.factories import (
     StatementFactory,
     TribunalHearingFactory,
 )
-from tests.victims.factories import CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.selectors import case_get_for_user
 
@@ -40,24 +39,13 @@ TODAY = dt.date(2026, 6, 10)
 
 
 @pytest.fixture
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-def make_case(officer, sentence_type=SentenceType.LIFE, **kwargs):
-    kwargs.setdefault("team", officer.team)
-    return CaseFactory(
-        officer=officer,
-        sentence__sentence_type=sentence_type,
-        sentence__sentence_date=dt.date(2012, 3, 1),
-        sentence__years=None,
-        **kwargs,
-    )
+def make_case(make_case):
+    """Cases on a life sentence passed in March 2012, unless a test says otherwise."""
+    return partial(make_case, sentence_type=SentenceType.LIFE)
 
 
 @pytest.fixture
-def case(vlo):
+def case(make_case, vlo):
     return make_case(vlo, reference="VCS-2026-000007")
 
 
@@ -69,7 +57,7 @@ def review(case):
 
 
 @pytest.fixture
-def world(vlo, case, review):
+def world(make_case, vlo, case, review):
     """A case with one of everything, so every page has something to show."""
     restricted = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37_41)
     unrestricted = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37)
@@ -157,14 +145,14 @@ def test_teammate_sees_the_page(signed_in, teammate, world):
     )
 
 
-def test_review_of_another_sentence_is_404_through_this_case(vlo_client, vlo, case):
+def test_review_of_another_sentence_is_404_through_this_case(make_case, vlo_client, vlo, case):
     other = make_case(vlo)
     foreign = ParoleReviewFactory(sentence=other.sentence, referred_on=dt.date(2026, 3, 2))
     for name in ("review_edit", "review_decision", "vps_invite", "reconsideration_new"):
         assert vlo_client.get(reverse(f"parole:{name}", args=[case.pk, foreign.pk])).status_code == 404
 
 
-def test_condition_of_another_case_is_404_through_this_case(vlo_client, vlo, case):
+def test_condition_of_another_case_is_404_through_this_case(make_case, vlo_client, vlo, case):
     foreign = ConditionFactory(case=make_case(vlo))
     assert vlo_client.get(reverse("parole:condition_outcome", args=[case.pk, foreign.pk])).status_code == 404
 
@@ -224,7 +212,9 @@ def test_meeting_new_records_a_marac_without_a_level(vlo_client, case):
     assert MultiAgencyMeeting.objects.get().level == ""
 
 
-def test_tribunal_new_for_an_unrestricted_patient_shows_the_hospital_managers_route(vlo_client, vlo):
+def test_tribunal_new_for_an_unrestricted_patient_shows_the_hospital_managers_route(
+    make_case, vlo_client, vlo
+):
     unrestricted = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37)
     response = vlo_client.get(reverse("parole:tribunal_new", args=[unrestricted.pk]))
     body = text(response)
@@ -233,19 +223,19 @@ def test_tribunal_new_for_an_unrestricted_patient_shows_the_hospital_managers_ro
     assert "<form" not in body.split('id="main-content"')[1]
 
 
-def test_tribunal_new_post_for_an_unrestricted_patient_writes_nothing(vlo_client, vlo):
+def test_tribunal_new_post_for_an_unrestricted_patient_writes_nothing(make_case, vlo_client, vlo):
     unrestricted = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37)
     vlo_client.post(reverse("parole:tribunal_new", args=[unrestricted.pk]), d("applied_on", TODAY))
     assert not TribunalHearing.objects.exists()
 
 
-def test_tribunal_new_defaults_to_the_welsh_tribunal_in_wales(outsider_client, outsider):
+def test_tribunal_new_defaults_to_the_welsh_tribunal_in_wales(make_case, outsider_client, outsider):
     welsh = make_case(outsider, sentence_type=SentenceType.HOSPITAL_S37_41)
     body = text(outsider_client.get(reverse("parole:tribunal_new", args=[welsh.pk])))
     assert re.search(r'value="wales"[^>]*checked', body)
 
 
-def test_hospital_referral_new_records_the_referral(vlo_client, vlo):
+def test_hospital_referral_new_records_the_referral(make_case, vlo_client, vlo):
     unrestricted = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37)
     response = vlo_client.post(
         reverse("parole:hospital_referral_new", args=[unrestricted.pk]),
@@ -325,7 +315,7 @@ def test_reconsideration_page_for_open_conditions_explains_and_has_no_form(vlo_c
     assert "Save request" not in body
 
 
-def test_vis_before_25_june_2025_shows_the_error(vlo_client, vlo):
+def test_vis_before_25_june_2025_shows_the_error(make_case, vlo_client, vlo):
     restricted = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37_41)
     response = vlo_client.post(
         reverse("parole:tribunal_new", args=[restricted.pk]),
@@ -379,7 +369,7 @@ def test_panel_shows_the_vps_due_date_and_the_reconsideration_window(vlo_client,
     assert "Window open until 1 July 2026" in body
 
 
-def test_panel_shows_tribunal_work_only_for_restricted_patients(vlo_client, vlo, case):
+def test_panel_shows_tribunal_work_only_for_restricted_patients(make_case, vlo_client, vlo, case):
     restricted = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37_41)
     assert "Mental Health Tribunal" in text(vlo_client.get(reverse("cases:detail", args=[restricted.pk])))
     assert "Mental Health Tribunal" not in text(vlo_client.get(reverse("cases:detail", args=[case.pk])))

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from tests.offenders.factories import SentenceOffenceFactory
-from tests.victims.factories import AddressFactory, CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims import choices
 from victims.models import (
@@ -48,30 +46,10 @@ CONCERN = "He was seen outside my sister's house on Tuesday"
 
 
 @pytest.fixture
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def make_case(team_a1, vlo):
-    """A case in team A1 held by Alice, with a qualifying offence and a safe address."""
-
-    def make(**kwargs):
-        kwargs.setdefault("team", team_a1)
-        kwargs.setdefault("officer", vlo)
-        case = CaseFactory(**kwargs)
-        SentenceOffenceFactory(sentence=case.sentence)
-        AddressFactory(
-            victim=case.victim,
-            line_1=OLD_LINE,
-            postcode=OLD_POSTCODE,
-            recorded_by=case.officer,
-            valid_from=dt.date(2020, 1, 1),
-        )
-        return case
-
-    return make
+def make_case(make_case):
+    """A case held by Alice, with a qualifying offence and the victim's old address."""
+    address = {"line_1": OLD_LINE, "postcode": OLD_POSTCODE, "valid_from": dt.date(2020, 1, 1)}
+    return partial(make_case, offence=True, address=address)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -17,17 +16,11 @@ from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.models import Address, Case, Victim
 from victims.referrals import SESSION_KEY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
-TODAY = dt.datetime(2027, 1, 5, 10, 0, tzinfo=dt.UTC)
+TODAY = dt.datetime(2027, 1, 5, 10, 0, tzinfo=dt.UTC)  # a Tuesday: the worked example's dates are past
+CLOCK_TICKS = True
 PNC = "85/7654321B"
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    """Tuesday 5 January 2027, so the worked example's dates are in the past."""
-    with time_machine.travel(TODAY, tick=True):
-        yield
 
 
 def url(step: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from tests.offenders.factories import SentenceFactory, SentenceOffenceFactory
@@ -16,13 +15,9 @@ from victims.models import Address, Case, CaseStatus, ClosureReason, ContactLeve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
+TODAY = dt.date(2027, 1, 20)
+
 ADDRESS = services.AddressInput(line_1="1 Safe Street", town="Bolton", postcode="bl1 1aa")
-
-
-@pytest.fixture
-def frozen_today():
-    with time_machine.travel(dt.datetime(2027, 1, 20, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
 
 
 def make_victim(vlo, **kwargs):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,8 +21,7 @@ from offenders.models import (
     SentenceEvent,
 )
 from tests.factories import ManagerFactory
-from tests.offenders.factories import SentenceOffenceFactory
-from tests.victims.factories import AddressFactory, CaseFactory
+from tests.victims.factories import AddressFactory
 from vcs_portal.cases.selectors import case_timeline
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.models import Case, CaseStatus, CaseStatusChange, ClosureReason, ContactLevel
@@ -33,24 +32,9 @@ TODAY = dt.date(2026, 5, 20)
 
 
 @pytest.fixture
-def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def make_case(team_a1, vlo):
-    """A case in team A1 held by Alice, with a qualifying offence and a safe address."""
-
-    def make(**kwargs):
-        kwargs.setdefault("team", team_a1)
-        kwargs.setdefault("officer", vlo)
-        case = CaseFactory(**kwargs)
-        SentenceOffenceFactory(sentence=case.sentence)
-        AddressFactory(victim=case.victim, recorded_by=case.officer)
-        return case
-
-    return make
+def make_case(make_case):
+    """A case held by Alice, with a qualifying offence and a safe address."""
+    return partial(make_case, offence=True, address=True)
 
 
 @pytest.fixture

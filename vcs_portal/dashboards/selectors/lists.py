@@ -1,0 +1,293 @@
+"""The lists of cases behind every figure and measure (the dashboards' drill-down), in scope, with
+only what a list row shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.http import Http404
+
+from contacts.models import Task, TaskKind
+from parole.models import ConditionOutcome, LicenceConditionRequest, ParoleReview, VictimPersonalStatement
+from victims.models import Case
+
+from .common import (
+    UPCOMING_KINDS,
+    WINDOWS,
+    hearing_in,
+    overdue_tasks,
+    scope_sentences,
+    snapshot_is_fresh,
+    task_owner_ids,
+    upcoming_date,
+)
+from .figures import case_filter
+from .measures import Period, engaged_exists, judged_q, offer_candidates, offered_in_period, opted_in_since
+from .scope import Scope
+
+
+@dataclass(frozen=True)
+class ListArgs:
+    today: date
+    team_ids: Sequence[int]
+    period: Period | None = None
+    officer_id: int | None = None
+    snapshot: bool = False
+
+    @property
+    def p(self) -> Period:
+        if self.period is None:  # the view always passes one for the period lists
+            raise ValueError("This list needs a period")
+        return self.period
+
+
+@dataclass(frozen=True)
+class CaseList:
+    key: str
+    title: str
+    description: str
+    date_label: str
+    cases: Callable[[ListArgs], QuerySet[Case]]  # annotated with ``list_date``
+    needs_period: bool = False
+
+
+def _with_date(cases: QuerySet[Case], expression: Any) -> QuerySet[Case]:
+    return cases.annotate(list_date=expression).order_by(F("list_date").asc(nulls_last=True), "pk")
+
+
+def _first_due(tasks: QuerySet[Task]) -> Subquery:
+    return Subquery(
+        tasks.filter(case_id=OuterRef("pk")).order_by("due_on").values("due_on")[:1], output_field=DateField()
+    )
+
+
+def _case_figure(key: str, date_of: Callable[[ListArgs], Any]) -> Callable[[ListArgs], QuerySet[Case]]:
+    """A list of the cases one of today's case figures counts, by their officer."""
+
+    def cases(a: ListArgs) -> QuerySet[Case]:
+        found = Case.objects.filter(case_filter(key, a.today, snapshot=a.snapshot))
+        if a.officer_id is not None:
+            found = found.filter(officer_id=a.officer_id)
+        return _with_date(found, date_of(a))
+
+    return cases
+
+
+def _task_figure(annual_only: bool) -> Callable[[ListArgs], QuerySet[Case]]:
+    """Cases with overdue tasks (or overdue annual letters); ``officer=`` means the tasks' owner."""
+
+    def cases(a: ListArgs) -> QuerySet[Case]:
+        tasks = overdue_tasks(a.today, a.team_ids, task_owner_ids(a.team_ids))
+        if annual_only:
+            tasks = tasks.filter(kind=TaskKind.ANNUAL_LETTER)
+        if a.officer_id is not None:
+            tasks = tasks.filter(owner_id=a.officer_id)
+        return _with_date(Case.objects.filter(pk__in=tasks.values("case_id")), _first_due(tasks))
+
+    return cases
+
+
+def _missed_first_contact(a: ListArgs) -> QuerySet[Case]:
+    cases = Case.objects.filter(judged_q(a.p)).exclude(first_contact_on__lte=F("first_contact_due"))
+    return _with_date(cases, F("first_contact_due"))
+
+
+def _not_engaged(a: ListArgs) -> QuerySet[Case]:
+    return _with_date(Case.objects.filter(judged_q(a.p)).exclude(engaged_exists()), F("first_contact_due"))
+
+
+def _offered_not_opted_in(a: ListArgs) -> QuerySet[Case]:
+    offered = offer_candidates(a.p) & Q(offered_in_period(a.p))
+    return _with_date(Case.objects.filter(offered).exclude(opted_in_since(a.p)), F("status_changed_on"))
+
+
+def _no_vps(a: ListArgs) -> QuerySet[Case]:
+    """The teams' cases on sentences whose review was heard in the period without a submitted statement."""
+    reviews = ParoleReview.objects.filter(hearing_on__gte=a.p.start, hearing_on__lte=a.p.end)
+    submitted = VictimPersonalStatement.objects.filter(
+        review_id=OuterRef("pk"), submitted_on__isnull=False, case__team_id__in=a.team_ids
+    )
+    missed = reviews.filter(~Exists(submitted), sentence_id__in=scope_sentences(a.team_ids))
+    return _with_date(
+        Case.objects.filter(sentence_id__in=missed.values("sentence_id")), hearing_in(a.p.start, a.p.end)
+    )
+
+
+def _conditions_not_imposed(a: ListArgs) -> QuerySet[Case]:
+    refused = LicenceConditionRequest.objects.filter(
+        outcome=ConditionOutcome.NOT_IMPOSED, outcome_on__gte=a.p.start, outcome_on__lte=a.p.end
+    )
+    first = Subquery(
+        refused.filter(case_id=OuterRef("pk")).order_by("outcome_on").values("outcome_on")[:1],
+        output_field=DateField(),
+    )
+    return _with_date(Case.objects.filter(pk__in=refused.values("case_id")), first)
+
+
+def _window_lists() -> dict[str, CaseList]:
+    lists = {}
+    for days in WINDOWS:
+
+        def window_date(a: ListArgs, kind: str, d: int = days) -> Subquery:
+            return upcoming_date(kind, a.today, a.today + timedelta(days=d), snapshot=a.snapshot)
+
+        lists[f"releases_{days}"] = CaseList(
+            f"releases_{days}",
+            f"Releases in the next {days} days",
+            f"Open cases whose offender's current conditional release date (CRD) is in the next {days} "
+            "days. Tell the victim the month only, never the date.",
+            "Conditional release date",
+            _case_figure(f"releases_{days}", partial(window_date, kind="releases")),
+        )
+        lists[f"hearings_{days}"] = CaseList(
+            f"hearings_{days}",
+            f"Parole hearings in the next {days} days",
+            f"Open cases whose offender has a parole hearing in the next {days} days.",
+            "Hearing date",
+            _case_figure(f"hearings_{days}", partial(window_date, kind="hearings")),
+        )
+    return lists
+
+
+LISTS: dict[str, CaseList] = {
+    "never_offered": CaseList(
+        "never_offered",
+        "Victims never offered the scheme",
+        "Statutory cases still 'referred' whose first-contact deadline has passed: the victim has not "
+        "been offered the scheme. Offer it now.",
+        "First contact was due",
+        _case_figure("never_offered", lambda a: F("first_contact_due")),
+    ),
+    "first_contact_overdue": CaseList(
+        "first_contact_overdue",
+        "Other first contacts overdue",
+        "Open statutory cases past their first-contact deadline with no contact with the victim yet, "
+        "other than those never offered the scheme (for example, unable to trace).",
+        "First contact was due",
+        _case_figure("first_contact_overdue", lambda a: F("first_contact_due")),
+    ),
+    "annual_letters_overdue": CaseList(
+        "annual_letters_overdue",
+        "Annual letters overdue",
+        "Open cases with an annual letter task still open after its due date.",
+        "Letter was due",
+        _task_figure(annual_only=True),
+    ),
+    **_window_lists(),
+    "open_cases": CaseList(
+        "open_cases",
+        "Open cases",
+        "Every case that is not closed.",
+        "Referral received",
+        _case_figure("open_cases", lambda a: F("referral_received_on")),
+    ),
+    "overdue_tasks": CaseList(
+        "overdue_tasks",
+        "Cases with overdue tasks",
+        "Open cases with at least one open task past its due date, held by the team's officers or managers.",
+        "Oldest task was due",
+        _task_figure(annual_only=False),
+    ),
+    "first_contact_late": CaseList(
+        "first_contact_late",
+        "First contact not made within the deadline",
+        "Statutory cases referred in the period, judged by its end, whose first contact was late or has "
+        "not happened.",
+        "First contact was due",
+        _missed_first_contact,
+        needs_period=True,
+    ),
+    "not_engaged": CaseList(
+        "not_engaged",
+        "Victims not engaged at initial contact",
+        "Statutory cases referred in the period, judged by its end, with no conversation with or reply "
+        "from the victim by the first-contact deadline.",
+        "First contact was due",
+        _not_engaged,
+        needs_period=True,
+    ),
+    "offered_not_opted_in": CaseList(
+        "offered_not_opted_in",
+        "Offered in the period, not opted in",
+        "Cases offered the scheme in the period that have not opted in since.",
+        "Status last changed",
+        _offered_not_opted_in,
+        needs_period=True,
+    ),
+    "no_vps": CaseList(
+        "no_vps",
+        "Parole reviews without a victim personal statement",
+        "Cases on sentences whose parole review was heard in the period with no statement submitted.",
+        "Hearing date",
+        _no_vps,
+        needs_period=True,
+    ),
+    "conditions_not_imposed": CaseList(
+        "conditions_not_imposed",
+        "Requested licence conditions not imposed",
+        "Cases with a requested licence condition recorded as not imposed in the period. The victim must "
+        "be told why.",
+        "Decided on",
+        _conditions_not_imposed,
+        needs_period=True,
+    ),
+}
+
+
+def case_list(
+    *,
+    key: str,
+    scope: Scope,
+    today: date,
+    period: Period | None = None,
+    officer_id: int | None = None,
+) -> QuerySet[Case]:
+    """The cases behind a figure, in scope, with what a list row shows; 404 for an unknown key."""
+    spec = LISTS.get(key)
+    if spec is None:
+        raise Http404
+    snapshot = key.startswith(tuple(UPCOMING_KINDS)) and snapshot_is_fresh()
+    args = ListArgs(
+        today=today, team_ids=scope.team_ids, period=period, officer_id=officer_id, snapshot=snapshot
+    )
+    cases = spec.cases(args).filter(team_id__in=scope.team_ids)
+    if officer_id is not None and spec.needs_period:
+        cases = cases.filter(officer_id=officer_id)
+    # Only what a list row shows: a victim's contact details are never loaded (or decrypted) here.
+    return cases.select_related("victim", "offender", "officer", "team").only(*LIST_FIELDS)
+
+
+LIST_FIELDS = (
+    "reference",
+    "status",
+    "team_id",
+    "officer_id",
+    "victim_id",
+    "offender_id",
+    "referral_received_on",
+    "first_contact_due",
+    "first_contact_on",
+    "status_changed_on",
+    "victim__first_name",
+    "victim__last_name",
+    "offender__first_name",
+    "offender__last_name",
+    "officer__first_name",
+    "officer__last_name",
+    "team__name",
+    "team__region_id",
+)
