@@ -302,6 +302,16 @@ class Row:
         )
 
     @property
+    def referral_key(self) -> tuple[Any, ...]:
+        """Rows for one victim on one sentence are one referral: each further row adds a count."""
+        return (
+            self.sentence_key,
+            self["victim_first_name"].casefold(),
+            self["victim_last_name"].casefold(),
+            self["victim_date_of_birth"],
+        )
+
+    @property
     def victim_key(self) -> tuple[Any, ...] | None:
         born = self["victim_date_of_birth"]
         if born is None:
@@ -536,9 +546,12 @@ class Importer:
     def run(self) -> None:
         self._check_same_offender()
         failed_rows = {error.row for error in self.result.errors}
+        referred: set[tuple[Any, ...]] = set()
         for row in self.rows:
             if row.number in failed_rows:
                 continue
+            if row.referral_key in referred:
+                continue  # another count of a referral already made: its count is on the sentence
             pending = ImportResult(dry_run=self.result.dry_run)
             try:
                 with transaction.atomic():
@@ -548,6 +561,7 @@ class Importer:
                 continue
             # Remember the row's records only once its savepoint has been kept.
             offender, sentence, victim = cache
+            referred.add(row.referral_key)
             self.offenders[row.offender_key] = offender
             self.sentences[row.sentence_key] = sentence
             if row.victim_key:

@@ -276,18 +276,18 @@ def test_future_birth_date_is_an_error(client):
     response = client.post(
         url("offender"), offender_answers(**date_fields("date_of_birth", dt.date(2027, 3, 1)))
     )
-    assert field_errors(response, "date_of_birth") == ["Date of birth must be in the past"]
+    assert field_errors(response, "date_of_birth") == ["The date of birth must be in the past"]
     assert 'href="#id_date_of_birth_0"' in response.content.decode()
 
 
 def test_impossible_date_is_an_error(client):
     response = client.post(url("offender"), offender_answers(date_of_birth_0="31", date_of_birth_1="2"))
-    assert field_errors(response, "date_of_birth") == ["Date of birth must be a real date"]
+    assert field_errors(response, "date_of_birth") == ["The date of birth must be a real date"]
 
 
 def test_partial_date_names_the_missing_part(client):
     response = client.post(url("offender"), offender_answers(date_of_birth_1=""))
-    assert field_errors(response, "date_of_birth") == ["Date of birth must include a month"]
+    assert field_errors(response, "date_of_birth") == ["The date of birth must include a month"]
 
 
 def test_determinate_sentence_without_a_length_is_an_error(client):
