@@ -320,7 +320,7 @@ class ContextForm(ServiceForm):
         },
     )
     detail = forms.CharField(
-        label="What is the context?",
+        label="If another context, what is it?",
         required=False,
         max_length=255,
         error_messages={"max_length": "The context must be 255 characters or fewer"},
@@ -328,12 +328,12 @@ class ContextForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        detail = Field.text("detail", field_width=Fluid.TWO_THIRDS)
-        radios = [
-            Reveal(str(label), *([detail] if value == DiscretionaryContext.OTHER else []))
-            for value, label in DiscretionaryContext.choices
-        ]
-        self.helper = gds_helper(ConditionalRadios("context", *radios), button="Save the context")
+        # A plain follow-up, as on the referral pages (GOV.UK Frontend's reveal fails axe-core).
+        self.helper = gds_helper(
+            Field.radios("context"),
+            Field.text("detail", field_width=Fluid.TWO_THIRDS),
+            button="Save the context",
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

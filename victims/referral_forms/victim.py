@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import HTML, ConditionalRadios, Field, Fieldset, Fixed, Fluid, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Size
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,7 +17,6 @@ from offenders.models import (
 from vcs_portal.core.forms import GovDateField
 from vcs_portal.core.pages import govuk_date
 
-from ..forms import Reveal
 from ..models import Channel, DiscretionaryContext, Language, Relationship, Victim
 from ..referrals import POSTCODE_PATTERN, case_for
 from ..services import AddressInput
@@ -110,7 +109,7 @@ class VictimForm(StepForm):
         widget=forms.RadioSelect,
     )
     discretionary_context_detail = _text(
-        "What is the context?",
+        "If another context, what is it?",
         required=False,
         max_length=255,
         help_text="For example, a dispute between neighbours",
@@ -166,20 +165,10 @@ class VictimForm(StepForm):
                 **legend,
             ),
             Fieldset(
-                ConditionalRadios(
-                    "discretionary_context",
-                    *(
-                        Reveal(
-                            str(label),
-                            *(
-                                [Field.text("discretionary_context_detail", field_width=Fluid.TWO_THIRDS)]
-                                if value == DiscretionaryContext.OTHER
-                                else []
-                            ),
-                        )
-                        for value, label in self.fields["discretionary_context"].choices
-                    ),
-                ),
+                # A plain follow-up rather than a conditional reveal: GOV.UK Frontend's reveal sets
+                # aria-expanded on a radio, which axe-core reports as not allowed.
+                Field.radios("discretionary_context", legend_size=Size.SMALL, small=True),
+                Field.text("discretionary_context_detail", field_width=Fluid.TWO_THIRDS),
                 Field("referral_received_on", context={"legend_size": "govuk-fieldset__legend--s"}),
                 legend="Referral",
                 **legend,
