@@ -543,12 +543,9 @@ def rule_custody_length(
     return Assessment(Eligibility.NOT_ELIGIBLE, RULE_CUSTODY_SHORT, (*qualifying, *notes, reason))
 
 
-def rule_discretionary_context(counts: Sequence[SentenceOffence]) -> Assessment | None:
-    """A discretionary candidate for domestic abuse, stalking, harassment or hate crime, at any length.
-
-    Only when the statutory rules did not make the case statutory; ``assess`` sees to that.
-    """
-    reasons = []
+def _flagged_contexts(counts: Sequence[SentenceOffence]) -> list[str]:
+    """ "<offence> is flagged as <contexts>" for each distinct offence the catalogue flags."""
+    phrases = []
     seen: set[int] = set()
     for count in counts:
         offence = count.offence
@@ -564,9 +561,34 @@ def rule_discretionary_context(counts: Sequence[SentenceOffence]) -> Assessment 
             )
             if flag
         ]
-        reasons.append(f"{offence} is flagged as {_join(contexts)}.")
-    if not reasons:
+        phrases.append(f"{offence} is flagged as {_join(contexts)}")
+    return phrases
+
+
+def rule_discretionary_context(
+    counts: Sequence[SentenceOffence], *, context: str | None = None
+) -> Assessment | None:
+    """A discretionary candidate for domestic abuse, stalking, harassment or hate crime, at any length.
+
+    Only when the statutory rules did not make the case statutory; ``assess`` sees to that.
+    ``context`` is the context a case recorded at referral, in words ("domestic abuse"): it decides.
+    None (a sentence assessed without a case) lets the catalogue's offence flags decide instead;
+    "" (a case that recorded no context) leaves the flags as a hint to record one.
+    """
+    flagged = _flagged_contexts(counts)
+    if context is None and not flagged:
         return None
+    if context == "":
+        if not flagged:
+            return None
+        hint = (
+            f"{_join(flagged)}: if the offence happened in that context, record it on the case so a "
+            f"manager can decide on a discretionary offer ({SOURCE_DISCRETION})."
+        )
+        return Assessment(Eligibility.NOT_ELIGIBLE, "", (hint,))  # a hint only: the refusal's rule stands
+    reasons = [f"{phrase}." for phrase in flagged]
+    if context:
+        reasons.insert(0, f"The referral records that the offence happened in a context of {context}.")
     reasons.append(
         "The scheme may be offered with a manager's approval, whatever the sentence or its length "
         f"({SOURCE_DISCRETION}); no statutory deadline applies."
@@ -612,6 +634,7 @@ def assess(
     *,
     victim_born_on: date | None = None,
     offender_born_on: date | None = None,
+    context: str | None = None,
 ) -> Assessment:
     """Apply the rules to a sentence: statutory rules first, then discretion, else not eligible and why.
 
@@ -620,7 +643,9 @@ def assess(
     ``victim_born_on`` decides the victim-was-a-child conditions (Schedule 3, Schedule 4 paras 2-3
     CJCSA 2000); ``offender_born_on`` the offender-age ones, read from ``sentence.offender`` only
     when a condition needs it and it is not given. A missing date of birth that decides the
-    outcome gives NEEDS_REVIEW with the question, never a guess.
+    outcome gives NEEDS_REVIEW with the question, never a guess. ``context`` is a case's
+    discretionary context in words, or "" for a case that recorded none (see
+    ``rule_discretionary_context``); None, for a sentence without a case, reads the offence flags.
     """
     counts = list(sentence.counts.all()) if counts is None else counts
     people = People(sentence, victim_born_on=victim_born_on, offender_born_on=offender_born_on)
@@ -647,10 +672,11 @@ def assess(
     )
     if refusal is None:
         raise ValueError(f"No eligibility rule covers sentence type {sentence.sentence_type!r}")
-    discretionary = rule_discretionary_context(counts)
+    discretionary = rule_discretionary_context(counts, context=context)
     if discretionary is None:
         return refusal
-    return Assessment(discretionary.outcome, discretionary.rule, (*refusal.reasons, *discretionary.reasons))
+    rule = refusal.rule if discretionary.outcome == Eligibility.NOT_ELIGIBLE else discretionary.rule
+    return Assessment(discretionary.outcome, rule, (*refusal.reasons, *discretionary.reasons))
 
 
 # --- storing assessments ----------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from offenders.models import EventKind, KeyDateKind, SecurityCategory
 from vcs_portal.core.forms import DATE_HINT, GovDateField, ServiceForm, gds_helper
 
-from .models import TRANSITIONS, Case, CaseStatus, ClosureReason, ContactLevel
+from .models import TRANSITIONS, Case, CaseStatus, ClosureReason, ContactLevel, DiscretionaryContext
 
 
 class Reveal(ConditionalQuestion):
@@ -301,6 +301,81 @@ class ReviewForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
             Field.textarea("note", label_size=Size.SMALL, rows=4, max_characters=240), button="Resolve review"
+        )
+
+
+class ContextForm(ServiceForm):
+    """The context an offence happened in, for a case the statutory rules do not cover."""
+
+    error_aliases = {"discretionary_context": "context", "discretionary_context_detail": "detail"}
+
+    context = forms.ChoiceField(
+        label="What context did the offence happen in?",
+        help_text="A manager then decides whether to offer the scheme.",
+        choices=DiscretionaryContext.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the context the offence happened in",
+            "invalid_choice": "Choose one of the contexts shown",
+        },
+    )
+    detail = forms.CharField(
+        label="If another context, what is it?",
+        required=False,
+        max_length=255,
+        error_messages={"max_length": "The context must be 255 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A plain follow-up, as on the referral pages (GOV.UK Frontend's reveal fails axe-core).
+        self.helper = gds_helper(
+            Field.radios("context"),
+            Field.text("detail", field_width=Fluid.TWO_THIRDS),
+            button="Save the context",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("context") != DiscretionaryContext.OTHER:
+            data["detail"] = ""
+        elif not data.get("detail", "").strip():
+            self.add_error("detail", "Say what the other context is")
+        return data
+
+
+class DiscretionDecisionForm(ServiceForm):
+    """A manager's decision on a discretionary offer, with the reason that goes on the timeline."""
+
+    decision = forms.ChoiceField(
+        label="Do you approve offering the scheme?",
+        choices=[
+            ("approve", "Yes, approve the discretionary offer"),
+            ("decline", "No, decline it and close the case"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether you approve the discretionary offer",
+            "invalid_choice": "Choose one of the answers shown",
+        },
+    )
+    reason = _textarea(
+        "Why?",
+        required=True,
+        max_length=240,
+        help_text="This is added to the case timeline. Do not include the victim's address or phone number.",
+        error_messages={
+            "required": "Give the reason for your decision",
+            "max_length": "The reason must be 240 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("decision"),
+            Field.textarea("reason", label_size=Size.SMALL, rows=4, max_characters=240),
+            button="Save the decision",
         )
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from vcs_portal.core.models import Role
 
 from .importer import REQUIRED_COLUMNS, ImportFileError, import_referrals, max_bytes
-from .referral_forms import ImportForm
+from .referral_forms.upload import ImportForm
 
 
 @login_required

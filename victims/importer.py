@@ -9,9 +9,11 @@ reported, and if any row fails (or on a dry run) the transaction is rolled back 
 nothing is kept.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first referral
-row 2. Rows with the same PNC number share one offender (created once, or an existing one
-the importing user may see); rows that also have the same sentence type, date, court and
-length share one sentence, whose offences are every distinct ``offence_code`` among them.
+row 2. Rows with the same PNC number (or, without one, the same offender name and date of
+birth) share one offender (created once, or an existing one the importing user may see); rows
+that also have the same sentence type, date, court and length share one sentence, whose counts
+are every distinct ``count`` (or, unnumbered, every distinct offence, date and term) among them,
+each with its own term where the row gives one.
 A victim with the same name and date of birth as one the user may see (or an earlier row)
 is reused, so importing the same file twice fails on the second run instead of creating
 duplicate cases.
@@ -31,17 +33,20 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from offenders.models import MappaLevel, Offence, Offender, Sentence, SentenceType
+from offenders.models import Concurrency, MappaLevel, Offence, Offender, Sentence, SentenceType
 from offenders.services import CountInput, normalise_pnc, offender_create, sentence_create
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role, User
 
-from .models import Channel, Language, Relationship, Victim
+from .jurisdiction import court_outside_england_and_wales, postcode_jurisdiction
+from .models import Channel, DiscretionaryContext, Language, Relationship, Victim
 from .referrals import (
     PNC_ELSEWHERE_MESSAGE,
     PNC_PATTERN,
     POSTCODE_PATTERN,
+    counts_total,
     error_messages,
+    offender_duplicates,
     officers_for,
     victim_duplicates,
 )
@@ -55,7 +60,6 @@ REQUIRED_COLUMNS = (
     "offender_first_name",
     "offender_last_name",
     "offender_date_of_birth",
-    "pnc_number",
     "offence_code",
     "sentence_type",
     "sentence_date",
@@ -68,6 +72,7 @@ REQUIRED_COLUMNS = (
     "postcode",
 )
 OPTIONAL_COLUMNS = (
+    "pnc_number",
     "prison_number",
     "crn",
     "location",
@@ -76,10 +81,19 @@ OPTIONAL_COLUMNS = (
     "offender_manager_email",
     "offender_manager_phone",
     "offence_date",
+    "count",
+    "count_years",
+    "count_months",
+    "count_days",
+    "count_concurrency",
+    "court_postcode",
     "sentence_years",
     "sentence_months",
     "sentence_days",
     "victim_date_of_birth",
+    "relation_to_person_harmed",
+    "discretionary_context",
+    "discretionary_context_detail",
     "address_line_2",
     "county",
     "phone",
@@ -113,7 +127,7 @@ VICTIM_COLUMNS = {
     "line_1": "address_line_1",
     "line_2": "address_line_2",
 }
-CASE_COLUMNS = {"officer": "officer_email"}
+CASE_COLUMNS = {"officer": "officer_email", "court": "court"}
 
 MAX_LENGTHS = {
     "offender_first_name": 100,
@@ -135,6 +149,9 @@ MAX_LENGTHS = {
     "guardian_first_name": 100,
     "guardian_last_name": 100,
     "guardian_relationship": 50,
+    "court_postcode": 10,
+    "relation_to_person_harmed": 50,
+    "discretionary_context_detail": 255,
 }
 
 
@@ -250,19 +267,48 @@ class Row:
         return self.values[column]
 
     @property
-    def offender_key(self) -> str:
-        return self["pnc_number"]
+    def offender_key(self) -> Any:
+        """The PNC number; without one, the name and date of birth (the wizard's duplicate check)."""
+        if self["pnc_number"]:
+            return self["pnc_number"]
+        return (
+            "name",
+            self["offender_first_name"].casefold(),
+            self["offender_last_name"].casefold(),
+            self["offender_date_of_birth"],
+        )
+
+    @property
+    def count(self) -> CountInput:
+        return CountInput(
+            offence=self["offence"],
+            offence_date=self["offence_date"],
+            years=self["count_years"],
+            months=self["count_months"],
+            days=self["count_days"],
+            concurrency=self["count_concurrency"],
+        )
 
     @property
     def sentence_key(self) -> tuple[Any, ...]:
         return (
-            self["pnc_number"],
+            self.offender_key,
             self["sentence_type"],
             self["sentence_date"],
             self["court"].casefold(),
             self["sentence_years"],
             self["sentence_months"],
             self["sentence_days"],
+        )
+
+    @property
+    def referral_key(self) -> tuple[Any, ...]:
+        """Rows for one victim on one sentence are one referral: each further row adds a count."""
+        return (
+            self.sentence_key,
+            self["victim_first_name"].casefold(),
+            self["victim_last_name"].casefold(),
+            self["victim_date_of_birth"],
         )
 
     @property
@@ -312,8 +358,16 @@ class RowParser:
             "victim_date_of_birth",
         ):
             values[name] = _date(values[name], name, fail)
-        for name in ("sentence_years", "sentence_months", "sentence_days"):
+        for name in (
+            "sentence_years",
+            "sentence_months",
+            "sentence_days",
+            "count_years",
+            "count_months",
+            "count_days",
+        ):
             values[name] = _whole_number(values[name], name, fail)
+        values["count"] = _whole_number(values["count"], "count", fail)
 
         pnc = normalise_pnc(values["pnc_number"])
         if pnc and not PNC_PATTERN.match(pnc):
@@ -325,6 +379,12 @@ class RowParser:
         if postcode and not POSTCODE_PATTERN.match(postcode):
             fail("postcode", "Enter a real postcode, like M5 4WT")
         values["postcode"] = postcode
+
+        court_postcode = " ".join(values["court_postcode"].upper().split())
+        refusal = court_outside_england_and_wales(values["court"], court_postcode)
+        if values["court"] and refusal:
+            fail("court_postcode" if postcode_jurisdiction(court_postcode) else "court", refusal)
+        values["court_postcode"] = court_postcode
 
         code = values["offence_code"].upper()
         values["offence"] = self.offences.get(code)
@@ -338,6 +398,17 @@ class RowParser:
         )
         values["language"] = _choice(values, "language", Language, fail, default=Language.ENGLISH)
         values["mappa_level"] = _choice(values, "mappa_level", MappaLevel, fail, default="")
+        values["count_concurrency"] = _choice(
+            values, "count_concurrency", Concurrency, fail, default=Concurrency.CONCURRENT
+        )
+        values["discretionary_context"] = _choice(
+            values, "discretionary_context", DiscretionaryContext, fail, default=""
+        )
+        if (
+            values["discretionary_context"] == DiscretionaryContext.OTHER
+            and not values["discretionary_context_detail"]
+        ):
+            fail("discretionary_context_detail", "Say what the other context is")
         for name in ("email", "offender_manager_email"):
             if values[name]:
                 try:
@@ -431,17 +502,56 @@ class Importer:
         self.sentences: dict[tuple[Any, ...], Sentence] = {}
         self.victims: dict[tuple[Any, ...], Victim] = {}
         self.counts: dict[tuple[Any, ...], list[CountInput]] = {}
-        for row in rows:
-            counts = self.counts.setdefault(row.sentence_key, [])
-            if all((c.offence, c.offence_date) != (row["offence"], row["offence_date"]) for c in counts):
-                counts.append(CountInput(offence=row["offence"], offence_date=row["offence_date"]))
+        self.lengths: dict[tuple[Any, ...], tuple[int | None, int | None, int | None]] = {}
+        self._gather_counts()
+
+    def _gather_counts(self) -> None:
+        """Each sentence's counts, in count order, and the length to record for it.
+
+        Rows with the same ``count`` number are one count (two victims of one offence) and must
+        agree on it; unnumbered rows are one count when offence, date and term all agree. A
+        sentence whose length columns are empty is recorded with the total its counts' terms come
+        to, as the referral pages do, so two consecutive 8-month terms are a 16-month sentence.
+        """
+        numbered: dict[tuple[Any, ...], dict[int, tuple[Row, CountInput]]] = {}
+        unnumbered: dict[tuple[Any, ...], list[CountInput]] = {}
+        first_row: dict[tuple[Any, ...], Row] = {}
+        for row in self.rows:
+            key = row.sentence_key
+            first_row.setdefault(key, row)
+            if row["count"] is not None:
+                seen = numbered.setdefault(key, {}).get(row["count"])
+                if seen is None:
+                    numbered[key][row["count"]] = (row, row.count)
+                elif seen[1] != row.count:
+                    self.result.errors.append(
+                        RowError(
+                            row.number,
+                            "count",
+                            f"Count {row['count']} differs from row {seen[0].number}: one count has one "
+                            "offence, date and term",
+                        )
+                    )
+            elif row.count not in unnumbered.setdefault(key, []):
+                unnumbered[key].append(row.count)
+        for key, row in first_row.items():
+            counts = [c for _, (_, c) in sorted(numbered.get(key, {}).items())] + unnumbered.get(key, [])
+            self.counts[key] = counts
+            length = (row["sentence_years"], row["sentence_months"], row["sentence_days"])
+            total = None if any(length) else counts_total(row["sentence_date"], counts)
+            if total is not None:
+                length = (total.years or None, total.months or None, total.days or None)
+            self.lengths[key] = length
 
     def run(self) -> None:
         self._check_same_offender()
         failed_rows = {error.row for error in self.result.errors}
+        referred: set[tuple[Any, ...]] = set()
         for row in self.rows:
             if row.number in failed_rows:
                 continue
+            if row.referral_key in referred:
+                continue  # another count of a referral already made: its count is on the sentence
             pending = ImportResult(dry_run=self.result.dry_run)
             try:
                 with transaction.atomic():
@@ -451,6 +561,7 @@ class Importer:
                 continue
             # Remember the row's records only once its savepoint has been kept.
             offender, sentence, victim = cache
+            referred.add(row.referral_key)
             self.offenders[row.offender_key] = offender
             self.sentences[row.sentence_key] = sentence
             if row.victim_key:
@@ -498,6 +609,11 @@ class Importer:
             officer=row.officer,
             relationship=row["relationship"],
             referral_received_on=row["referral_received_on"],
+            relation_to_person_harmed=row["relation_to_person_harmed"],
+            discretionary_context=row["discretionary_context"],
+            discretionary_context_detail=row["discretionary_context_detail"],
+            # A sequence number is never given back, so a dry run takes none (it is rolled back).
+            reference=f"DRY-RUN-{row.number}" if self.result.dry_run else "",
         )
         tally.cases_created += 1
         return offender, sentence, victim
@@ -505,12 +621,10 @@ class Importer:
     def _offender(self, row: Row, tally: ImportResult) -> Offender:
         if row.offender_key in self.offenders:
             return self.offenders[row.offender_key]
-        existing = Offender.objects.visible_to(self.actor).filter(pnc_number=row["pnc_number"]).first()
+        existing = self._existing_offender(row)
         if existing:
             tally.offenders_reused += 1
             return existing
-        if Offender.objects.filter(pnc_number=row["pnc_number"]).exists():
-            raise _RowFailed([RowError(row.number, "pnc_number", PNC_ELSEWHERE_MESSAGE)])
         tally.offenders_created += 1
         return _service(
             row,
@@ -531,18 +645,40 @@ class Importer:
             offender_manager_phone=row["offender_manager_phone"],
         )
 
+    def _existing_offender(self, row: Row) -> Offender | None:
+        """The offender already recorded: by PNC number, or without one by name and date of birth."""
+        if row["pnc_number"]:
+            existing = Offender.objects.visible_to(self.actor).filter(pnc_number=row["pnc_number"]).first()
+            if existing is None and Offender.objects.filter(pnc_number=row["pnc_number"]).exists():
+                raise _RowFailed([RowError(row.number, "pnc_number", PNC_ELSEWHERE_MESSAGE)])
+            return existing
+        matches = offender_duplicates(
+            user=self.actor,
+            first_name=row["offender_first_name"],
+            last_name=row["offender_last_name"],
+            date_of_birth=row["offender_date_of_birth"],
+        ).name_matches
+        if len(matches) > 1:
+            message = (
+                f"{len(matches)} offenders you can see have this name and date of birth: "
+                "add the PNC number to say which"
+            )
+            raise _RowFailed([RowError(row.number, "pnc_number", message)])
+        return matches[0] if matches else None
+
     def _sentence(self, row: Row, offender: Offender, tally: ImportResult) -> Sentence:
         if row.sentence_key in self.sentences:
             return self.sentences[row.sentence_key]
+        years, months, days = self.lengths[row.sentence_key]
         existing = (
             Sentence.objects.filter(
                 offender=offender,
                 sentence_type=row["sentence_type"],
                 sentence_date=row["sentence_date"],
                 court__iexact=row["court"],
-                years=row["sentence_years"],
-                months=row["sentence_months"],
-                days=row["sentence_days"],
+                years=years,
+                months=months,
+                days=days,
             )
             .prefetch_related("counts")
             .first()
@@ -571,9 +707,9 @@ class Importer:
             sentence_date=row["sentence_date"],
             court=row["court"],
             counts=self.counts[row.sentence_key],
-            years=row["sentence_years"],
-            months=row["sentence_months"],
-            days=row["sentence_days"],
+            years=years,
+            months=months,
+            days=days,
         )
 
     def _victim(self, row: Row, tally: ImportResult) -> Victim:

@@ -142,6 +142,21 @@ class Relationship(models.TextChoices):
     PARENT_OF_CHILD = "parent", "Parent or guardian of a child victim"
 
 
+class DiscretionaryContext(models.TextChoices):
+    """Where the scheme may be offered at a manager's discretion, whatever the sentence (DOMAIN.md s.2)."""
+
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    STALKING = "stalking", "Stalking"
+    HARASSMENT = "harassment", "Harassment"
+    HATE_CRIME = "hate_crime", "Hate crime"
+    OTHER = "other", "Another context"
+
+
+class DiscretionaryDecision(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
 class CaseStatus(models.TextChoices):
     REFERRED = "referred", "Referred"
     OFFER_SENT = "offer_sent", "Offer sent"
@@ -193,6 +208,7 @@ class ClosureReason(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", "Not eligible (confirmed by a manager)"
     DECLINED = "declined", "Victim declined the scheme"
     DUPLICATE = "duplicate", "Duplicate referral"
+    DISCRETION_DECLINED = "discretion_declined", "Discretionary offer declined by a manager"
     OTHER = "other", "Other"
 
 
@@ -223,6 +239,17 @@ def escalation_overdue_q(today: date) -> Q:
     return Q(statutory=True, first_contact_on__isnull=True, escalation_due__lt=today) & ~Q(
         status=CaseStatus.CLOSED
     )
+
+
+class Standing(models.TextChoices):
+    """Where a case stands in the scheme, said the same way on every page (``Case.standing``)."""
+
+    STATUTORY = "statutory", "Statutory"
+    NEEDS_REVIEW = "needs_review", "Eligibility needs review"
+    AWAITING_DECISION = "awaiting_decision", "Discretionary: waiting for a manager's decision"
+    APPROVED = "approved", "Discretionary: approved by a manager"
+    DECLINED = "declined", "Discretionary: declined by a manager"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
 
 
 class CaseQuerySet(ScopedQuerySet):
@@ -257,6 +284,12 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases", help_text="The VLO."
     )
     relationship = models.CharField(max_length=10, choices=Relationship.choices)
+    relation_to_person_harmed = models.CharField(
+        "who they are to the person harmed",
+        max_length=50,
+        blank=True,
+        help_text="For a family member or parent: for example mother, son, partner.",
+    )
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
     status_changed_on = models.DateField(default=date.today)
     closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
@@ -267,6 +300,16 @@ class Case(models.Model):
     discretionary_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The discretionary pathway (DOMAIN.md section 2): the context is recorded at referral, then a
+    # manager approves or declines with a reason. An approved case stays statutory=False, so no
+    # statutory deadline, escalation or breach figure ever counts it.
+    discretionary_context = models.CharField(max_length=20, choices=DiscretionaryContext.choices, blank=True)
+    discretionary_context_detail = models.CharField("what the other context is", max_length=255, blank=True)
+    discretionary_decision = models.CharField(
+        max_length=10, choices=DiscretionaryDecision.choices, blank=True
+    )
+    discretionary_decision_reason = models.CharField(max_length=255, blank=True)
+    discretionary_decided_on = models.DateField(null=True, blank=True)
     needs_review = models.BooleanField(default=False)
     review_reason = models.CharField(max_length=255, blank=True)
     referral_received_on = models.DateField()
@@ -296,6 +339,17 @@ class Case(models.Model):
                 condition=~Q(status=CaseStatus.CLOSED) | ~Q(closure_reason=""),
                 name="case_closed_has_reason",
                 violation_error_message="A closed case needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(discretionary_context="other") | ~Q(discretionary_context_detail=""),
+                name="case_other_context_says_what",
+                violation_error_message="Say what the other context is.",
+            ),
+            models.CheckConstraint(
+                condition=Q(discretionary_decision="")
+                | (~Q(discretionary_decision_reason="") & Q(discretionary_decided_on__isnull=False)),
+                name="case_discretion_decision_has_reason",
+                violation_error_message="A manager's decision needs a reason and a date.",
             ),
         ]
         indexes = [
@@ -345,6 +399,50 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+    @property
+    def context_text(self) -> str:
+        """The recorded discretionary context in words ("domestic abuse"); empty if none."""
+        if self.discretionary_context == DiscretionaryContext.OTHER:
+            return self.discretionary_context_detail
+        if self.discretionary_context:
+            return DiscretionaryContext(self.discretionary_context).label.lower()
+        return ""
+
+    @property
+    def relationship_text(self) -> str:
+        """The relationship as shown: "Bereaved family member (mother)"."""
+        label = self.get_relationship_display()
+        return f"{label} ({self.relation_to_person_harmed})" if self.relation_to_person_harmed else label
+
+    @property
+    def standing(self) -> str:
+        """Where the case stands, from its own fields, so the header, eligibility section, next
+        actions and caseload say the same thing without assessing the sentence again.
+
+        Statutory wins. Otherwise a manager's decision, then a recorded context (waiting for one),
+        then a review flag (a date of birth the rules need, or a change the sweep found); a case
+        with none of these is not eligible.
+        """
+        if self.statutory:
+            return Standing.STATUTORY
+        if self.discretionary_decision == DiscretionaryDecision.APPROVED or self.discretionary_approved_by_id:
+            return Standing.APPROVED
+        if self.discretionary_decision == DiscretionaryDecision.DECLINED:
+            return Standing.DECLINED
+        if self.discretionary_context:
+            return Standing.AWAITING_DECISION
+        if self.needs_review:
+            return Standing.NEEDS_REVIEW
+        return Standing.NOT_ELIGIBLE
+
+    @property
+    def standing_label(self) -> str:
+        return str(Standing(self.standing).label)
+
+    @property
+    def awaiting_decision(self) -> bool:
+        return self.is_open and self.standing == Standing.AWAITING_DECISION
 
 
 class CaseStatusChange(models.Model):

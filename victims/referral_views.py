@@ -28,19 +28,15 @@ from vcs_portal.core.pages import govuk_date
 
 from .deadlines import first_contact_due
 from .models import Victim
-from .referral_forms import (
-    NEW,
+from .referral_forms.offender import (
     ExistingSentenceForm,
     OffenderForm,
     OffenderMatchForm,
-    OfficerForm,
     SentenceForm,
-    StepForm,
-    VictimForm,
-    VictimMatchForm,
     offender_hint,
-    victim_hint,
 )
+from .referral_forms.steps import NEW, OfficerForm, StepForm
+from .referral_forms.victim import VictimForm, VictimMatchForm, victim_hint
 from .referrals import (
     PNC_ELSEWHERE_MESSAGE,
     ReferralAnswers,
@@ -418,5 +414,6 @@ def _collect(
         victim=victim,
         victim_fields={} if victim else victim_form.service_fields(),
         address=None if victim else victim_form.address(),
+        **victim_form.case_fields(),
     )
     return answers, sections, ""

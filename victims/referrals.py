@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
-from offenders.models import Offender, Sentence
+from offenders.models import Concurrency, Offender, Sentence
 from offenders.services import CountInput, normalise_pnc, offender_create, sentence_create
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role, User
@@ -227,6 +228,26 @@ class ReferralAnswers:
     victim: Victim | None = None
     victim_fields: dict[str, Any] = field(default_factory=dict)
     address: AddressInput | None = None
+    relation_to_person_harmed: str = ""
+    discretionary_context: str = ""
+    discretionary_context_detail: str = ""
+
+
+def counts_total(start: date, counts: list[CountInput]) -> relativedelta | None:
+    """The whole term the counts' own terms come to, from the sentence date; None if none has one.
+
+    The first count and every concurrent one start on the sentence date, a consecutive one when
+    everything before it has ended (as ``offenders.eligibility.counts_term`` lays them out), so the
+    wizard and the import record the same total the rules would find.
+    """
+    end: date | None = None
+    for count in counts:
+        term = relativedelta(years=count.years or 0, months=count.months or 0, days=count.days or 0)
+        if not any((count.years, count.months, count.days)):
+            continue
+        begins = end if end is not None and count.concurrency == Concurrency.CONSECUTIVE else start
+        end = begins + term if end is None else max(end, begins + term)
+    return None if end is None else relativedelta(end, start)
 
 
 def _on_step(step: str | None, call: Callable[..., T], **kwargs: Any) -> T:
@@ -290,11 +311,23 @@ def referral_create(*, actor: User, answers: ReferralAnswers) -> Case:
                 officer=officer,
                 relationship=answers.relationship,
                 referral_received_on=answers.referral_received_on,
+                relation_to_person_harmed=answers.relation_to_person_harmed,
+                discretionary_context=answers.discretionary_context,
+                discretionary_context_detail=answers.discretionary_context_detail,
             )
         except ValidationError as error:
             errors = error_messages(error)
             if "officer" in errors:
                 raise ReferralError("officer" if actor.role == Role.MANAGER else None, errors) from error
-            if set(errors) & {"referral_received_on", "relationship"}:
+            if "court" in errors:
+                step = "existing-sentence" if answers.sentence else "sentence"
+                raise ReferralError(step, errors) from error
+            if set(errors) & {
+                "referral_received_on",
+                "relationship",
+                "relation_to_person_harmed",
+                "discretionary_context",
+                "discretionary_context_detail",
+            }:
                 raise ReferralError("victim", errors) from error
             raise ReferralError(None, errors) from error

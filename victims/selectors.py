@@ -21,6 +21,10 @@ CASELOAD_COLUMNS = (
     "status",
     "statutory",
     "needs_review",
+    # What Case.standing reads, so each row says where it stands without a query of its own.
+    "discretionary_context",
+    "discretionary_decision",
+    "discretionary_approved_by",
     "first_contact_due",
     "first_contact_on",
     "victim__first_name",

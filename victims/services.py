@@ -18,12 +18,17 @@ from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role, Team
 
 from . import deadlines
+from .jurisdiction import court_outside_england_and_wales
 from .models import (
     TRANSITIONS,
     Address,
     Case,
     CaseStatus,
     CaseStatusChange,
+    ClosureReason,
+    DiscretionaryContext,
+    DiscretionaryDecision,
+    Standing,
     Victim,
 )
 
@@ -134,6 +139,21 @@ def _next_reference(year: int) -> str:
     return f"VCS-{year}-{number:06d}"
 
 
+def _context(context: str, detail: str) -> tuple[str, str]:
+    """The discretionary context as stored: a reason only for "another context", and then required."""
+    if context and context not in DiscretionaryContext.values:
+        raise ValidationError({"discretionary_context": "Choose one of the contexts listed"})
+    detail = detail.strip() if context == DiscretionaryContext.OTHER else ""
+    if context == DiscretionaryContext.OTHER and not detail:
+        raise ValidationError({"discretionary_context_detail": "Say what the other context is"})
+    return context, detail
+
+
+def context_text(context: str, detail: str = "") -> str:
+    """A context in words, as ``Case.context_text`` says it, for the rules before a case exists."""
+    return Case(discretionary_context=context, discretionary_context_detail=detail).context_text
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -143,8 +163,19 @@ def case_create(
     officer: User,
     relationship: str,
     referral_received_on: date,
+    relation_to_person_harmed: str = "",
+    discretionary_context: str = "",
+    discretionary_context_detail: str = "",
+    reference: str = "",
 ) -> Case:
-    """Open a case for a victim on a sentence, with its deadlines and eligibility."""
+    """Open a case for a victim on a sentence, with its deadlines and eligibility.
+
+    The case's own eligibility weighs its victim's date of birth and the discretionary context
+    recorded at referral. Only a statutory case is statutory; a case with a context waits for a
+    manager's decision (``case_discretion_decide``); a case the rules need a date of birth for is
+    flagged with the question. ``reference`` is for a dry run only, which must not take a number
+    from the sequence (a sequence does not roll back).
+    """
 
     if referral_received_on > timezone.localdate():
         raise ValidationError({"referral_received_on": "The referral date must be today or in the past"})
@@ -154,20 +185,27 @@ def case_create(
         )
     if officer.role != Role.VLO or not officer.team_id:
         raise ValidationError({"officer": "Choose a VLO to hold the case"})
+    refusal = court_outside_england_and_wales(sentence.court)
+    if refusal:
+        raise ValidationError({"court": refusal})
     if Case.objects.filter(victim=victim, sentence=sentence).exists():
         raise ValidationError("This victim already has a case for this sentence")
-    assessment = assess(sentence)
+    context, detail = _context(discretionary_context, discretionary_context_detail)
+    assessment = assess(sentence, victim_born_on=victim.date_of_birth, context=context_text(context, detail))
     referral = deadlines.referral_due(sentence.sentence_date)
     first = deadlines.first_contact_due(referral_received_on)
     escalation = deadlines.escalation_due(sentence.sentence_date)
     case = Case(
-        reference=_next_reference(referral_received_on.year),
+        reference=reference or _next_reference(referral_received_on.year),
         victim=victim,
         offender=sentence.offender,
         sentence=sentence,
         team=officer.team,
         officer=officer,
         relationship=relationship,
+        relation_to_person_harmed=relation_to_person_harmed.strip(),
+        discretionary_context=context,
+        discretionary_context_detail=detail,
         status=CaseStatus.REFERRED,
         status_changed_on=referral_received_on,
         statutory=assessment.outcome == Eligibility.STATUTORY,
@@ -180,14 +218,10 @@ def case_create(
         escalation_rule=escalation.rule,
         created_by=actor,
     )
-    if assessment.outcome != Eligibility.STATUTORY:
+    if assessment.outcome == Eligibility.NEEDS_REVIEW:
+        question = next((r for r in assessment.reasons if "?" in r), assessment.reasons[0])
         case.needs_review = True
-        case.review_reason = (
-            "Discretionary candidate: a manager must approve the offer."
-            if assessment.outcome == Eligibility.DISCRETIONARY
-            else "Not eligible under the statutory rules: a manager must approve a discretionary offer "
-            "or close it."
-        )
+        case.review_reason = question[:255]
     case.full_clean()
     case.save()
     CaseStatusChange.objects.create(
@@ -256,17 +290,120 @@ def case_status_change(
     return case
 
 
+def _note(*, case: Case, actor: User, on: date, text: str, to_status: str = "") -> None:
+    """A line on the case timeline: a status change, or a note when the status stays."""
+    CaseStatusChange.objects.create(
+        case=case,
+        from_status=case.status,
+        to_status=to_status or case.status,
+        changed_on=on,
+        reason=text[:255],
+        recorded_by=actor,
+    )
+
+
 @transaction.atomic
-def case_approve_discretionary(*, actor: User, case: Case) -> Case:
-    """A manager approves offering the scheme in a non-statutory case."""
+def case_context_record(*, actor: User, case: Case, context: str, detail: str = "") -> Case:
+    """Record (or correct) the discretionary context of a case the statutory rules do not cover.
+
+    The case then waits for a manager's decision. Not for a statutory case (the context changes
+    nothing there) nor once a manager has decided.
+    """
+    case = Case.objects.select_for_update().select_related("sentence", "victim").get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError("A closed case cannot change")
+    if case.discretionary_decision:
+        raise ValidationError("A manager has already decided on the discretionary offer")
+    if not context:
+        raise ValidationError({"discretionary_context": "Choose the context the offence happened in"})
+    fields = ["discretionary_context", "discretionary_context_detail"]
+    if case.statutory:
+        # A statutory case the rules no longer cover is flagged for review (victims.eligibility);
+        # recording a context is one way to settle that review. Any other statutory case stays so.
+        outcome = assess(case.sentence, victim_born_on=case.victim.date_of_birth).outcome
+        if not case.needs_review or outcome == Eligibility.STATUTORY:
+            raise ValidationError("This case is statutory: the scheme applies whatever the context")
+        case.statutory, case.needs_review, case.review_reason = False, False, ""
+        fields += ["statutory", "needs_review", "review_reason"]
+    case.discretionary_context, case.discretionary_context_detail = _context(context, detail)
+    case.full_clean()
+    case.save(update_fields=fields)
+    _note(
+        case=case,
+        actor=actor,
+        on=timezone.localdate(),
+        text=f"Discretionary context recorded: {case.context_text}. Waiting for a manager's decision.",
+    )
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, summary="discretionary context recorded")
+    return case
+
+
+@transaction.atomic
+def case_discretion_decide(
+    *, actor: User, case: Case, approve: bool, reason: str, decided_on: date | None = None
+) -> Case:
+    """A manager approves or declines a discretionary offer, with a reason (DOMAIN.md section 2).
+
+    Approved, the case is worked like any other but stays non-statutory: no statutory deadline,
+    escalation or breach figure counts it. Declined, it is closed with reason "discretionary offer
+    declined": no offer was made, so no letter goes to the victim (letters refuse a closed case).
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if actor.role != Role.MANAGER:
-        raise ValidationError("Only a manager can approve a discretionary case")
-    case.discretionary_approved_by = actor
-    case.statutory = False  # approved as discretionary: no statutory deadline breach is raised
+        raise ValidationError("Only a manager can decide on a discretionary offer")
+    if case.standing != Standing.AWAITING_DECISION or not case.is_open:
+        raise ValidationError(
+            "Only an open case with a discretionary context recorded, and no decision yet, can be decided"
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for your decision"})
+    on = decided_on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"decided_on": "The date must be today or in the past"})
+    if on < case.referral_received_on:
+        raise ValidationError({"decided_on": "The date must be on or after the referral date"})
+    decision = DiscretionaryDecision.APPROVED if approve else DiscretionaryDecision.DECLINED
+    case.discretionary_decision = decision
+    case.discretionary_decision_reason = reason.strip()[:255]
+    case.discretionary_decided_on = on
     case.needs_review = False
     case.review_reason = ""
-    case.save(update_fields=["discretionary_approved_by", "statutory", "needs_review", "review_reason"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, summary="discretionary approved")
+    case.statutory = False  # never statutory by discretion: no statutory deadline breach is raised
+    fields = [
+        "discretionary_decision",
+        "discretionary_decision_reason",
+        "discretionary_decided_on",
+        "needs_review",
+        "review_reason",
+        "statutory",
+    ]
+    if approve:
+        case.discretionary_approved_by = actor
+        fields.append("discretionary_approved_by")
+        _note(
+            case=case,
+            actor=actor,
+            on=on,
+            text=f"Discretionary offer approved ({case.context_text}): {case.discretionary_decision_reason}",
+        )
+    else:
+        _note(
+            case=case,
+            actor=actor,
+            on=on,
+            to_status=CaseStatus.CLOSED,
+            text=f"Discretionary offer declined ({case.context_text}): {case.discretionary_decision_reason}. "
+            "Closed without a letter.",
+        )
+        case.status = CaseStatus.CLOSED
+        case.status_changed_on = on
+        case.closure_reason = ClosureReason.DISCRETION_DECLINED
+        case.retention_date = on + relativedelta(years=settings.VCS_RETENTION_YEARS)
+        fields += ["status", "status_changed_on", "closure_reason", "retention_date"]
+    case.full_clean()
+    case.save(update_fields=fields)
+    summary = "discretionary approved" if approve else "discretionary declined, case closed"
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, summary=summary)
     return case
 
 
@@ -274,12 +411,14 @@ def case_approve_discretionary(*, actor: User, case: Case) -> Case:
 def case_review_resolve(*, actor: User, case: Case, note: str) -> Case:
     """Clear a review flag once someone has looked at it, saying what they decided.
 
-    A case outside the statutory scheme stays flagged until a manager approves a
+    A case outside the statutory scheme stays flagged until a manager decides on a
     discretionary offer (or the case is closed): a VLO cannot clear that alone.
     """
     if not note.strip():
         raise ValidationError({"note": "Say what you decided"})
-    if not case.statutory and case.discretionary_approved_by_id is None and actor.role != Role.MANAGER:
+    if case.standing == Standing.AWAITING_DECISION:
+        raise ValidationError({"note": "A manager must decide on the discretionary offer"})
+    if not case.statutory and case.standing != Standing.APPROVED and actor.role != Role.MANAGER:
         raise ValidationError(
             {"note": "A manager must approve a discretionary offer first, or the case must be closed"}
         )

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.models import AuditAction, Role
@@ -24,9 +22,11 @@ from . import selectors, services
 from .forms import (
     CaseloadFilterForm,
     CaseStatusForm,
+    ContextForm,
+    DiscretionDecisionForm,
     ReviewForm,
 )
-from .models import TRANSITIONS, CaseStatus
+from .models import TRANSITIONS, CaseStatus, Standing
 from .pages import case_form_page
 
 PAGE_SIZE = 25
@@ -148,16 +148,41 @@ def case_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def case_approve(request: HttpRequest, pk: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def case_context(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the discretionary context of a case the statutory rules do not cover."""
+    case = selectors.case_get_for_user(user=request.user, pk=pk)
+    return case_form_page(
+        request,
+        case=case,
+        form=ContextForm(post_data(request), initial={"context": case.discretionary_context or None}),
+        title="Record the context of the offence",
+        intro="The statutory rules do not cover this case. A victim of domestic abuse, stalking, "
+        "harassment or hate crime may be offered the scheme if a manager approves.",
+        save=lambda d: services.case_context_record(
+            actor=request.user, case=case, context=d["context"], detail=d["detail"]
+        ),
+        success="Context recorded: the case is waiting for a manager's decision",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_discretion(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager approves or declines a discretionary offer."""
     # Look the case up first, so an attempt on another region's case is audited as refused.
     case = selectors.case_get_for_user(user=request.user, pk=pk)
-    if request.user.role != Role.MANAGER:
+    if request.user.role != Role.MANAGER or case.standing != Standing.AWAITING_DECISION:
         raise Http404
-    try:
-        services.case_approve_discretionary(actor=request.user, case=case)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Discretionary offer approved")
-    return redirect("cases:detail", pk=case.pk)
+    return case_form_page(
+        request,
+        case=case,
+        form=DiscretionDecisionForm(post_data(request)),
+        title="Decide on the discretionary offer",
+        intro=f"The offence happened in a context of {case.context_text}. Approved, the case is "
+        "worked like any other, with no statutory deadline; declined, it is closed and no letter is sent.",
+        save=lambda d: services.case_discretion_decide(
+            actor=request.user, case=case, approve=d["decision"] == "approve", reason=d["reason"]
+        ),
+        success="Decision saved",
+    )

@@ -466,6 +466,38 @@ def test_discretionary_context_applies_to_a_suspended_sentence():
     assert result.outcome == Eligibility.DISCRETIONARY
 
 
+# --- the context a case recorded at referral (``context=``) -------------------------------------
+
+
+def test_a_recorded_domestic_abuse_context_makes_10_months_discretionary():
+    result = assess(sentence_for(unlawful_wounding(), months=10), context="domestic abuse")
+    assert (result.outcome, result.rule) == (Eligibility.DISCRETIONARY, "discretionary_context")
+    assert "The referral records that the offence happened in a context of domestic abuse." in result.reasons
+    assert any("less than 12 months" in reason for reason in result.reasons)
+
+
+def test_a_theft_with_a_recorded_hate_crime_context_is_discretionary():
+    result = assess(sentence_for(theft(), months=4), context="hate crime")
+    assert result.outcome == Eligibility.DISCRETIONARY
+
+
+def test_a_case_with_no_context_is_not_eligible_whatever_the_flags():
+    result = assess(sentence_for(fear_of_violence(), months=6), context="")
+    assert (result.outcome, result.rule) == (Eligibility.NOT_ELIGIBLE, "custody_under_12_months")
+    assert "flagged as stalking or harassment: if the offence happened in that context" in result.reasons[-1]
+
+
+def test_a_case_with_no_context_and_no_flag_is_not_eligible_with_no_hint():
+    result = assess(sentence_for(theft(), months=6), context="")
+    assert (result.outcome, result.rule) == (Eligibility.NOT_ELIGIBLE, "no_qualifying_offence")
+    assert not any("flagged" in reason for reason in result.reasons)
+
+
+def test_a_recorded_context_changes_nothing_for_a_statutory_sentence():
+    result = assess(sentence_for(wounding_with_intent(), years=4), context="stalking")
+    assert result.outcome == Eligibility.STATUTORY
+
+
 # --- purity and prefetching --------------------------------------------------------------------
 
 

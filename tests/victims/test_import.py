@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -17,7 +19,7 @@ from tests.factories import UserFactory
 from tests.offenders.factories import OffenderFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims.importer import ImportFileError, RowError, import_referrals
-from victims.models import Case, Victim
+from victims.models import Case, Standing, Victim
 
 pytestmark = pytest.mark.django_db
 
@@ -70,13 +72,14 @@ def test_sample_file_imports_cleanly(importer):
     with SAMPLE.open("rb") as handle:
         result = import_referrals(file=handle, actor=importer, dry_run=False)
     assert result.errors == []
-    assert (result.rows, result.cases_created) == (5, 5)
-    assert Case.objects.count() == 5
+    # Rows 7 and 8 are two counts of one referral.
+    assert (result.rows, result.cases_created) == (8, 7)
+    assert Case.objects.count() == 7
 
 
 def test_rows_sharing_a_pnc_share_the_offender_and_sentence(importer):
     result = run(importer, sample_rows())
-    assert (result.offenders_created, result.sentences_created, result.victims_created) == (4, 4, 5)
+    assert (result.offenders_created, result.sentences_created, result.victims_created) == (6, 6, 7)
     carter = Offender.objects.get(pnc_number="79/0412345K")
     assert carter.sentences.count() == 1
     assert Case.objects.filter(offender=carter).count() == 2
@@ -127,7 +130,7 @@ def test_every_bad_row_is_reported(importer):
 def test_dry_run_writes_nothing_and_reports_what_it_would_create(importer):
     result = run(importer, sample_rows(), dry_run=True)
     assert result.ok
-    assert (result.cases_created, result.offenders_created) == (5, 4)
+    assert (result.cases_created, result.offenders_created) == (7, 6)
     assert nothing_written()
 
 
@@ -136,7 +139,7 @@ def test_import_is_audited_with_counts(importer):
     event = AuditEvent.objects.get(
         action=AuditAction.CREATE, actor=importer, summary__startswith="referral import"
     )
-    assert event.summary.startswith("referral import: 5 rows: 5 cases, 4 offenders")
+    assert event.summary.startswith("referral import: 8 rows: 7 cases, 6 offenders")
 
 
 def test_importing_the_same_file_twice_fails_the_second_time(importer):
@@ -144,7 +147,148 @@ def test_importing_the_same_file_twice_fails_the_second_time(importer):
     result = run(importer, sample_rows())
     assert result.errors
     assert all(e.message == "This victim already has a case for this sentence" for e in result.errors)
-    assert Case.objects.count() == 5
+    assert Case.objects.count() == 7
+
+
+def sequence_position() -> tuple[int, bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value, is_called FROM victims_case_reference_seq")
+        return cursor.fetchone()
+
+
+def test_dry_run_takes_no_case_reference(importer):
+    before = sequence_position()
+    result = run(importer, sample_rows(), dry_run=True)
+    assert result.ok and result.cases_created == 7
+    assert sequence_position() == before
+
+
+# --- per-count terms (two consecutive 8-month terms are 16 months) -----------------------------
+
+
+def holt_rows() -> list[dict[str, str]]:
+    return [r for r in sample_rows() if r["offender_last_name"] == "Holt"]
+
+
+def test_two_consecutive_8_month_counts_make_a_16_month_statutory_sentence(importer):
+    result = run(importer, holt_rows())
+    assert result.ok and result.cases_created == 1
+    case = Case.objects.get()
+    sentence = case.sentence
+    assert (sentence.years, sentence.months) == (1, 4)
+    counts = list(sentence.counts.order_by("position"))
+    assert [(c.position, c.months, c.concurrency) for c in counts] == [
+        (1, 8, "concurrent"),
+        (2, 8, "consecutive"),
+    ]
+    assert case.statutory
+
+
+def test_two_concurrent_8_month_counts_stay_under_12_months(importer):
+    rows = holt_rows()
+    rows[1]["count_concurrency"] = "concurrent"
+    run(importer, rows)
+    case = Case.objects.get()
+    assert case.sentence.months == 8 and not case.statutory
+    assert case.standing == Standing.NOT_ELIGIBLE
+
+
+def test_rows_with_one_count_number_must_agree(importer):
+    rows = holt_rows()
+    rows[1]["count"] = "1"
+    result = run(importer, rows)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "count")]
+    assert nothing_written()
+
+
+def test_count_concurrency_must_be_a_known_value(importer):
+    rows = holt_rows()
+    rows[1]["count_concurrency"] = "after"
+    assert [(e.row, e.column) for e in run(importer, rows).errors] == [(3, "count_concurrency")]
+
+
+# --- the PNC number is optional ----------------------------------------------------------------
+
+
+def test_a_row_without_a_pnc_number_imports(importer):
+    rows = sample_rows()[:1]
+    rows[0]["pnc_number"] = ""
+    assert run(importer, rows).ok
+    assert Offender.objects.get().pnc_number == ""
+
+
+def test_without_a_pnc_the_offender_is_matched_by_name_and_date_of_birth(importer, team_a1):
+    existing = OffenderFactory(
+        team=team_a1, first_name="Dean", last_name="holt", date_of_birth=dt.date(1990, 2, 3), pnc_number=""
+    )
+    result = run(importer, holt_rows())
+    assert result.offenders_reused == 1 and Case.objects.get().offender == existing
+
+
+def test_without_a_pnc_two_matching_offenders_is_an_error(importer, team_a1):
+    for _ in range(2):
+        OffenderFactory(
+            team=team_a1,
+            first_name="Dean",
+            last_name="Holt",
+            date_of_birth=dt.date(1990, 2, 3),
+            pnc_number="",
+        )
+    result = run(importer, holt_rows())
+    assert (result.errors[0].row, result.errors[0].column) == (2, "pnc_number")
+    assert "add the PNC number" in result.errors[0].message
+
+
+# --- the discretionary context and the relationship ---------------------------------------------
+
+
+def test_a_10_month_domestic_abuse_row_waits_for_a_manager(importer):
+    run(importer, [r for r in sample_rows() if r["offender_last_name"] == "Walsh"])
+    case = Case.objects.get()
+    assert not case.statutory and case.standing == Standing.AWAITING_DECISION
+    assert case.context_text == "domestic abuse"
+
+
+def test_another_context_needs_its_detail(importer):
+    rows = sample_rows()[:1]
+    rows[0]["discretionary_context"] = "other"
+    assert [(e.row, e.column) for e in run(importer, rows).errors] == [(2, "discretionary_context_detail")]
+
+
+def test_an_unknown_context_is_an_error(importer):
+    rows = sample_rows()[:1]
+    rows[0]["discretionary_context"] = "burglary"
+    assert [(e.row, e.column) for e in run(importer, rows).errors] == [(2, "discretionary_context")]
+
+
+def test_relationship_to_the_person_harmed_is_imported(importer):
+    run(importer, sample_rows()[:1])
+    assert Case.objects.get().relationship_text == "Bereaved family member (mother)"
+
+
+# --- courts outside England and Wales -------------------------------------------------------------
+
+
+def test_a_scottish_court_is_refused_with_the_reason(importer):
+    rows = sample_rows()[:1]
+    rows[0]["court"] = "Glasgow High Court"
+    result = run(importer, rows)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "court")]
+    assert "court in Scotland" in result.errors[0].message
+    assert nothing_written()
+
+
+def test_a_court_postcode_in_scotland_is_refused(importer):
+    rows = sample_rows()[:1]
+    rows[0]["court"], rows[0]["court_postcode"] = "High Court", "G2"
+    result = run(importer, rows)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "court_postcode")]
+
+
+def test_a_welsh_court_imports(importer):
+    rows = sample_rows()[:1]
+    rows[0]["court"], rows[0]["court_postcode"] = "Cardiff Crown Court", "CF10 1ET"
+    assert run(importer, rows).ok
 
 
 # --- scope -----------------------------------------------------------------------------
@@ -209,8 +353,8 @@ def test_command_prints_errors_and_exits_non_zero(importer, tmp_path, capsys):
 
 def test_command_imports_and_prints_a_summary(importer, capsys):
     call_command("import_referrals", str(SAMPLE), "--as", importer.email)
-    assert "Imported 5 rows: 5 cases" in capsys.readouterr().out
-    assert Case.objects.count() == 5
+    assert "Imported 8 rows: 7 cases" in capsys.readouterr().out
+    assert Case.objects.count() == 7
 
 
 def test_command_dry_run_saves_nothing(importer, capsys):
@@ -253,8 +397,8 @@ def test_manager_uploads_a_file_and_sees_the_counts(manager_client, sample_vlo):
     response = upload(manager_client, SAMPLE.read_bytes())
     page = response.content.decode()
     assert "Referrals imported" in page
-    assert "5 cases created" in page
-    assert Case.objects.count() == 5
+    assert "7 cases created" in page
+    assert Case.objects.count() == 7
 
 
 def test_upload_with_errors_shows_them_in_a_table(manager_client, sample_vlo):

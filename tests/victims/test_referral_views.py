@@ -13,7 +13,7 @@ from offenders.models import Offender, Sentence, SentenceOffence, SentenceType
 from tests.offenders.factories import OffenderFactory, SentenceOffenceFactory
 from tests.victims.factories import AddressFactory, CaseFactory, VictimFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
-from victims.models import Address, Case, Victim
+from victims.models import Address, Case, Standing, Victim
 from victims.referrals import SESSION_KEY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -269,18 +269,18 @@ def test_future_birth_date_is_an_error(client):
     response = client.post(
         url("offender"), offender_answers(**date_fields("date_of_birth", dt.date(2027, 3, 1)))
     )
-    assert field_errors(response, "date_of_birth") == ["Date of birth must be in the past"]
+    assert field_errors(response, "date_of_birth") == ["The date of birth must be in the past"]
     assert 'href="#id_date_of_birth_0"' in response.content.decode()
 
 
 def test_impossible_date_is_an_error(client):
     response = client.post(url("offender"), offender_answers(date_of_birth_0="31", date_of_birth_1="2"))
-    assert field_errors(response, "date_of_birth") == ["Date of birth must be a real date"]
+    assert field_errors(response, "date_of_birth") == ["The date of birth must be a real date"]
 
 
 def test_partial_date_names_the_missing_part(client):
     response = client.post(url("offender"), offender_answers(date_of_birth_1=""))
-    assert field_errors(response, "date_of_birth") == ["Date of birth must include a month"]
+    assert field_errors(response, "date_of_birth") == ["The date of birth must include a month"]
 
 
 def test_determinate_sentence_without_a_length_is_an_error(client):
@@ -494,3 +494,91 @@ def test_manager_cannot_choose_a_vlo_outside_their_teams(manager_client, other_t
     response = manager_client.post(url("officer"), {"officer": str(other_team_vlo.pk)})
     assert response.status_code == 200
     assert response.context["form"].errors["officer"] == ["Choose a VLO from the list"]
+
+
+# --- the discretionary context, the relationship and the court's jurisdiction -----------------
+
+
+def answer_to_victim(client: Client, **sentence: Any) -> None:
+    client.get(reverse("victims:referral_start"))
+    client.post(url("offender"), offender_answers())
+    assert client.post(url("sentence"), sentence_answers(**sentence)).url == url("victim")
+
+
+def test_a_10_month_domestic_abuse_referral_waits_for_a_manager(client):
+    answer_to_victim(client, offence="OAPA_S47", years="", months="10")
+    assert client.post(url("victim"), victim_answers(discretionary_context="domestic_abuse")).url == url(
+        "check"
+    )
+    assert "Domestic abuse" in client.get(url("check")).content.decode()
+    client.post(url("check"))
+    case = Case.objects.get()
+    assert not case.statutory and case.standing == Standing.AWAITING_DECISION
+    assert case.context_text == "domestic abuse"
+
+
+def test_no_context_chosen_records_none(client):
+    answer_all(client)
+    client.post(url("check"))
+    assert Case.objects.get().discretionary_context == ""
+
+
+def test_another_context_must_say_what(client):
+    answer_to_victim(client)
+    response = client.post(url("victim"), victim_answers(discretionary_context="other"))
+    assert field_errors(response, "discretionary_context_detail") == ["Say what the other context is"]
+
+
+def test_another_context_is_kept_in_its_own_words(client):
+    answer_to_victim(client, offence="OAPA_S47", years="", months="10")
+    client.post(
+        url("victim"),
+        victim_answers(discretionary_context="other", discretionary_context_detail="Threats by a neighbour"),
+    )
+    client.post(url("check"))
+    assert Case.objects.get().context_text == "Threats by a neighbour"
+
+
+def test_relationship_says_who_they_are_to_the_person_harmed(client):
+    answer_to_victim(client)
+    client.post(url("victim"), victim_answers(relationship="bereaved", relation_to_person_harmed="son"))
+    assert "Bereaved family member (son)" in client.get(url("check")).content.decode()
+    client.post(url("check"))
+    assert Case.objects.get().relationship_text == "Bereaved family member (son)"
+
+
+def test_a_scottish_court_is_refused_on_the_sentence_page(client):
+    client.get(reverse("victims:referral_start"))
+    client.post(url("offender"), offender_answers())
+    response = client.post(url("sentence"), sentence_answers(court="Glasgow High Court"))
+    [message] = field_errors(response, "court")
+    assert message.startswith("Glasgow High Court is a court in Scotland.")
+    assert "courts in England and Wales" in message
+
+
+def test_a_welsh_court_is_accepted(client):
+    answer_to_victim(client, court="Cardiff Crown Court")
+
+
+def test_the_offender_step_calls_the_pnc_number_optional_and_works_without_it(client):
+    client.get(reverse("victims:referral_start"))
+    page = client.get(url("offender")).content.decode()
+    assert "PNC number (optional)" in page
+    assert client.post(url("offender"), offender_answers(pnc_number="")).url == url("sentence")
+
+
+def test_two_consecutive_8_month_counts_are_recorded_as_16_months(client):
+    answer_to_victim(
+        client,
+        offence="OAPA_S47",
+        years="",
+        months="8",
+        offence_2="OAPA_S47",
+        offence_2_concurrency="consecutive",
+        offence_2_months="8",
+    )
+    client.post(url("victim"), victim_answers())
+    client.post(url("check"))
+    case = Case.objects.get()
+    assert (case.sentence.years, case.sentence.months) == (1, 4)
+    assert case.statutory

@@ -11,7 +11,18 @@ from tests.offenders.factories import SentenceFactory, SentenceOffenceFactory
 from tests.victims.factories import AddressFactory, CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
 from victims import services
-from victims.models import Address, Case, CaseStatus, ClosureReason, ContactLevel, Relationship, Victim
+from victims.models import (
+    Address,
+    Case,
+    CaseStatus,
+    CaseStatusChange,
+    ClosureReason,
+    ContactLevel,
+    DiscretionaryContext,
+    Relationship,
+    Standing,
+    Victim,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -102,7 +113,7 @@ def test_case_create_stores_deadlines_with_their_rules(vlo):
     assert case.status_changes.get().to_status == CaseStatus.REFERRED
 
 
-def test_case_on_a_non_qualifying_sentence_is_flagged_not_dropped(vlo):
+def test_case_on_a_non_qualifying_sentence_is_kept_and_says_not_eligible(vlo):
     sentence = SentenceFactory(offender__team=vlo.team, sentence_date=dt.date(2026, 12, 1))
     SentenceOffenceFactory(sentence=sentence, offence__specified_violent=False)
     case = services.case_create(
@@ -113,8 +124,8 @@ def test_case_on_a_non_qualifying_sentence_is_flagged_not_dropped(vlo):
         relationship=Relationship.DIRECT,
         referral_received_on=dt.date(2026, 12, 14),
     )
-    assert not case.statutory
-    assert case.needs_review and "manager" in case.review_reason
+    assert not case.statutory and case.is_open
+    assert case.standing == Standing.NOT_ELIGIBLE and not case.needs_review
 
 
 def test_referral_before_the_sentence_is_refused(vlo):
@@ -196,14 +207,6 @@ def test_closing_needs_a_reason(vlo):
     assert case.status == CaseStatus.CLOSED
 
 
-def test_only_a_manager_approves_a_discretionary_case(vlo, manager):
-    case = CaseFactory(team=vlo.team, officer=vlo, statutory=False, needs_review=True, review_reason="x")
-    with pytest.raises(ValidationError):
-        services.case_approve_discretionary(actor=vlo, case=case)
-    case = services.case_approve_discretionary(actor=manager, case=case)
-    assert case.discretionary_approved_by == manager and not case.needs_review
-
-
 def test_addresses_are_never_changed_by_a_note(vlo):
     """The review note goes to the case history; the address rows are untouched."""
     victim = make_victim(vlo)
@@ -219,6 +222,186 @@ def test_a_vlo_cannot_clear_a_discretionary_flag_without_a_manager(vlo, manager)
     assert "manager" in error.value.message_dict["note"][0]
     case.refresh_from_db()
     assert case.needs_review
-    services.case_approve_discretionary(actor=manager, case=case)
+    services.case_review_resolve(actor=manager, case=case, note="Confirmed not eligible")
     case.refresh_from_db()
     assert not case.needs_review and not case.statutory
+
+
+# --- the discretionary pathway (DOMAIN.md section 2) ------------------------------------------
+
+
+def short_sentence(vlo, *, months=10, **offence):
+    """Custody under 12 months for a specified violent offence: not statutory by its length."""
+    sentence = SentenceFactory(
+        offender__team=vlo.team, sentence_date=dt.date(2026, 12, 1), years=None, months=months
+    )
+    SentenceOffenceFactory(sentence=sentence, offence__specified_violent=True, **offence)
+    return sentence
+
+
+def open_case(vlo, sentence, **kwargs):
+    return services.case_create(
+        actor=vlo,
+        victim=make_victim(vlo),
+        sentence=sentence,
+        officer=vlo,
+        relationship=Relationship.DIRECT,
+        referral_received_on=dt.date(2026, 12, 14),
+        **kwargs,
+    )
+
+
+def test_a_10_month_domestic_abuse_case_waits_for_a_manager(vlo):
+    case = open_case(vlo, short_sentence(vlo), discretionary_context=DiscretionaryContext.DOMESTIC_ABUSE)
+    assert not case.statutory and not case.needs_review
+    assert case.standing == Standing.AWAITING_DECISION
+    assert case.context_text == "domestic abuse"
+
+
+def test_a_10_month_case_without_a_context_is_not_eligible(vlo):
+    case = open_case(vlo, short_sentence(vlo))
+    assert case.standing == Standing.NOT_ELIGIBLE
+
+
+def test_a_theft_case_without_a_context_is_not_eligible(vlo):
+    sentence = SentenceFactory(
+        offender__team=vlo.team, sentence_date=dt.date(2026, 12, 1), years=None, months=6
+    )
+    SentenceOffenceFactory(
+        sentence=sentence, offence__code="THEFT_T", offence__title="Theft", offence__specified_violent=False
+    )
+    assert open_case(vlo, sentence).standing == Standing.NOT_ELIGIBLE
+
+
+def test_another_context_needs_a_reason(vlo):
+    with pytest.raises(ValidationError) as error:
+        open_case(vlo, short_sentence(vlo), discretionary_context=DiscretionaryContext.OTHER)
+    assert "discretionary_context_detail" in error.value.message_dict
+    assert not Case.objects.exists()
+
+
+def test_another_context_is_said_in_its_own_words(vlo):
+    case = open_case(
+        vlo,
+        short_sentence(vlo),
+        discretionary_context=DiscretionaryContext.OTHER,
+        discretionary_context_detail="threats by a neighbour",
+    )
+    assert case.context_text == "threats by a neighbour"
+
+
+def test_a_statutory_case_with_a_context_stays_statutory(vlo):
+    case = open_case(vlo, qualifying_sentence(vlo), discretionary_context=DiscretionaryContext.STALKING)
+    assert case.statutory and case.standing == Standing.STATUTORY
+
+
+def test_relationship_says_who_they_are_to_the_person_harmed(vlo):
+    case = open_case(vlo, qualifying_sentence(vlo), relation_to_person_harmed="mother ")
+    assert case.relation_to_person_harmed == "mother"
+    case.relationship = Relationship.BEREAVED
+    assert case.relationship_text == "Bereaved family member (mother)"
+
+
+def test_a_case_from_a_scottish_court_is_refused(vlo):
+    sentence = qualifying_sentence(vlo, court="Glasgow High Court")
+    with pytest.raises(ValidationError) as error:
+        open_case(vlo, sentence)
+    assert "Scotland" in error.value.message_dict["court"][0]
+    assert not Case.objects.exists()
+
+
+def test_a_given_reference_takes_no_number_from_the_sequence(vlo):
+    first = open_case(vlo, qualifying_sentence(vlo), reference="DRY-RUN-2")
+    second = open_case(vlo, qualifying_sentence(vlo))
+    third = open_case(vlo, qualifying_sentence(vlo))
+    assert first.reference == "DRY-RUN-2"
+    assert int(third.reference[-6:]) == int(second.reference[-6:]) + 1
+
+
+@pytest.fixture
+def waiting(vlo):
+    return open_case(vlo, short_sentence(vlo), discretionary_context=DiscretionaryContext.DOMESTIC_ABUSE)
+
+
+def test_manager_approves_with_a_reason_audited_and_on_the_timeline(manager, waiting):
+    case = services.case_discretion_decide(
+        actor=manager, case=waiting, approve=True, reason="High risk to her"
+    )
+    assert case.standing == Standing.APPROVED and case.is_open
+    assert (case.discretionary_approved_by, case.discretionary_decided_on) == (manager, dt.date(2027, 1, 20))
+    assert not case.statutory  # never counted as a statutory breach nor escalated
+    assert not Case.objects.first_contact_overdue(dt.date(2030, 1, 1)).filter(pk=case.pk).exists()
+    note = CaseStatusChange.objects.filter(case=case).latest("pk")
+    assert note.reason == "Discretionary offer approved (domestic abuse): High risk to her"
+    assert AuditEvent.objects.filter(object_id=str(case.pk), summary="discretionary approved").exists()
+
+
+def test_manager_declines_and_the_case_is_closed_without_a_letter(manager, waiting):
+    case = services.case_discretion_decide(actor=manager, case=waiting, approve=False, reason="Risk is low")
+    assert case.standing == Standing.DECLINED
+    assert (case.status, case.closure_reason) == (CaseStatus.CLOSED, ClosureReason.DISCRETION_DECLINED)
+    assert case.retention_date is not None
+    change = CaseStatusChange.objects.filter(case=case).latest("pk")
+    assert change.to_status == CaseStatus.CLOSED and "Closed without a letter" in change.reason
+    assert AuditEvent.objects.filter(
+        object_id=str(case.pk), summary="discretionary declined, case closed"
+    ).exists()
+
+
+def test_only_a_manager_decides(vlo, waiting):
+    with pytest.raises(ValidationError):
+        services.case_discretion_decide(actor=vlo, case=waiting, approve=True, reason="Fine")
+    waiting.refresh_from_db()
+    assert waiting.standing == Standing.AWAITING_DECISION
+
+
+def test_a_decision_needs_a_reason(manager, waiting):
+    with pytest.raises(ValidationError) as error:
+        services.case_discretion_decide(actor=manager, case=waiting, approve=True, reason=" ")
+    assert "reason" in error.value.message_dict
+
+
+def test_a_decision_is_made_once(manager, waiting):
+    services.case_discretion_decide(actor=manager, case=waiting, approve=True, reason="Yes")
+    with pytest.raises(ValidationError):
+        services.case_discretion_decide(actor=manager, case=waiting, approve=False, reason="No")
+
+
+def test_a_case_without_a_context_cannot_be_decided(vlo, manager):
+    case = open_case(vlo, short_sentence(vlo))
+    with pytest.raises(ValidationError):
+        services.case_discretion_decide(actor=manager, case=case, approve=True, reason="Yes")
+
+
+def test_a_review_cannot_settle_a_waiting_case(manager, waiting):
+    with pytest.raises(ValidationError) as error:
+        services.case_review_resolve(actor=manager, case=waiting, note="Approved")
+    assert "decide" in error.value.message_dict["note"][0]
+
+
+def test_recording_a_context_later_makes_the_case_wait_and_is_audited(vlo):
+    case = open_case(vlo, short_sentence(vlo))
+    case = services.case_context_record(actor=vlo, case=case, context=DiscretionaryContext.HATE_CRIME)
+    assert case.standing == Standing.AWAITING_DECISION
+    assert (
+        CaseStatusChange.objects.filter(case=case)
+        .latest("pk")
+        .reason.startswith("Discretionary context recorded: hate crime")
+    )
+    assert AuditEvent.objects.filter(
+        object_id=str(case.pk), summary="discretionary context recorded"
+    ).exists()
+
+
+def test_a_context_is_not_recorded_on_a_statutory_case(vlo):
+    case = open_case(vlo, qualifying_sentence(vlo))
+    with pytest.raises(ValidationError):
+        services.case_context_record(actor=vlo, case=case, context=DiscretionaryContext.STALKING)
+
+
+def test_a_context_settles_a_statutory_case_the_rules_no_longer_cover(vlo):
+    case = open_case(vlo, short_sentence(vlo))
+    Case.objects.filter(pk=case.pk).update(statutory=True, needs_review=True, review_reason="Changed")
+    case = services.case_context_record(actor=vlo, case=case, context=DiscretionaryContext.DOMESTIC_ABUSE)
+    assert not case.statutory and not case.needs_review
+    assert case.standing == Standing.AWAITING_DECISION

@@ -21,6 +21,7 @@ from offenders.models import (
     SentenceEvent,
 )
 from tests.factories import ManagerFactory
+from tests.offenders.factories import SentenceOffenceFactory
 from tests.victims.factories import AddressFactory
 from vcs_portal.cases.selectors import case_timeline
 from vcs_portal.core.models import AuditAction, AuditEvent
@@ -101,12 +102,6 @@ def test_anonymous_is_sent_to_sign_in(client, case, name):
     assert response.url.startswith(reverse("core:login"))
 
 
-def test_anonymous_approve_is_sent_to_sign_in(client, case):
-    response = client.post(reverse("victims:case_approve", args=[case.pk]))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("core:login"))
-
-
 @pytest.mark.parametrize("name", CASE_PAGES)
 def test_outsider_gets_404(outsider_client, case, name):
     assert outsider_client.get(page_url(name, case)).status_code == 404
@@ -146,29 +141,42 @@ def test_unknown_case_is_404(vlo_client, db):
     assert vlo_client.get(reverse("cases:detail", args=[999999])).status_code == 404
 
 
-def test_manager_approve_redirects_to_the_case(manager_client, case):
-    response = manager_client.post(reverse("victims:case_approve", args=[case.pk]))
-    assert response.status_code == 302
-    assert response.url == reverse("cases:detail", args=[case.pk])
-
-
-def test_approve_is_404_for_a_vlo(vlo_client, case):
-    case.needs_review, case.statutory = True, False
+@pytest.fixture
+def waiting_case(case):
+    """A case whose sentence is not statutory, with domestic abuse recorded: waiting for a manager."""
+    case.statutory, case.discretionary_context = False, "domestic_abuse"
     case.save()
-    assert vlo_client.post(reverse("victims:case_approve", args=[case.pk])).status_code == 404
-    case.refresh_from_db()
-    assert case.discretionary_approved_by is None
+    return case
 
 
-def test_approve_is_404_for_a_manager_of_another_region(signed_in, team_b1, case):
+def test_anonymous_decision_page_is_sent_to_sign_in(client, waiting_case):
+    response = client.get(reverse("victims:case_discretion", args=[waiting_case.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("core:login"))
+
+
+def test_decision_page_is_404_for_a_vlo(vlo_client, waiting_case):
+    url = reverse("victims:case_discretion", args=[waiting_case.pk])
+    assert vlo_client.get(url).status_code == 404
+    assert vlo_client.post(url, {"decision": "approve", "reason": "x"}).status_code == 404
+    waiting_case.refresh_from_db()
+    assert waiting_case.discretionary_approved_by is None
+
+
+def test_decision_page_is_404_for_a_manager_of_another_region(signed_in, team_b1, waiting_case):
     outsider_manager = ManagerFactory(region=team_b1.region, managed_teams=[team_b1])
-    assert (
-        signed_in(outsider_manager).post(reverse("victims:case_approve", args=[case.pk])).status_code == 404
-    )
+    url = reverse("victims:case_discretion", args=[waiting_case.pk])
+    assert signed_in(outsider_manager).get(url).status_code == 404
 
 
-def test_approve_refuses_get(manager_client, case):
-    assert manager_client.get(reverse("victims:case_approve", args=[case.pk])).status_code == 405
+def test_decision_page_is_404_for_a_case_not_waiting(manager_client, case):
+    assert manager_client.get(reverse("victims:case_discretion", args=[case.pk])).status_code == 404
+
+
+def test_decision_page_shows_for_the_manager(manager_client, waiting_case):
+    response = manager_client.get(reverse("victims:case_discretion", args=[waiting_case.pk]))
+    assert response.status_code == 200
+    assert "a context of domestic abuse" in page_text(response)
 
 
 # --- caseload -----------------------------------------------------------------
@@ -381,19 +389,19 @@ def test_case_page_shows_current_key_date_with_history(vlo_client, vlo, case):
     assert "govuk-details" in text and "1 March 2028" in text
 
 
-def test_case_page_shows_the_latest_stored_eligibility(vlo_client, case):
-    EligibilityAssessment.objects.create(
-        sentence=case.sentence, outcome="statutory", rule="custody_12_months", reasons=["An old reason"]
-    )
+def test_case_page_shows_the_latest_stored_statutory_eligibility(vlo_client, case):
     EligibilityAssessment.objects.create(
         sentence=case.sentence,
-        outcome="discretionary",
-        rule="discretionary_context",
-        reasons=["A newer reason"],
+        outcome="not_eligible",
+        rule="custody_under_12_months",
+        reasons=["An old reason"],
+    )
+    EligibilityAssessment.objects.create(
+        sentence=case.sentence, outcome="statutory", rule="custody_12_months", reasons=["A newer reason"]
     )
     text = page_text(case_page(vlo_client, case))
     assert "A newer reason" in text and "An old reason" not in text
-    assert "Discretionary candidate" in text
+    assert "Not stored yet" not in text
 
 
 def test_case_page_assesses_eligibility_when_none_is_stored(vlo_client, case):
@@ -417,29 +425,28 @@ def test_case_page_shows_the_timeline(vlo_client, vlo, case):
     assert '<time datetime="2026-04-10">10 April 2026</time>' in text
 
 
-def test_case_page_warns_of_review_and_offers_approval_to_a_manager(manager_client, case):
-    case.needs_review, case.statutory, case.review_reason = True, False, "Discretionary candidate."
-    case.save()
-    text = page_text(case_page(manager_client, case))
-    assert "govuk-warning-text" in text and "Discretionary candidate." in text
-    assert "Approve the discretionary offer" in text
-
-
-def test_case_page_offers_approval_when_a_statutory_case_no_longer_qualifies(manager_client, case):
-    case.needs_review, case.review_reason = True, "Eligibility changed from statutory to not eligible."
-    case.save()
-    EligibilityAssessment.objects.create(
-        sentence=case.sentence, outcome="not_eligible", rule="custody_under_12_months", reasons=["Reduced"]
-    )
-    assert "Approve the discretionary offer" in page_text(case_page(manager_client, case))
-
-
-def test_case_page_offers_no_approval_to_a_vlo(vlo_client, case):
-    case.needs_review, case.statutory = True, False
+def test_case_page_warns_of_review(vlo_client, case):
+    case.needs_review, case.review_reason = True, "The sentence changed on appeal."
     case.save()
     text = page_text(case_page(vlo_client, case))
+    assert "govuk-warning-text" in text and "The sentence changed on appeal." in text
     assert "Resolve the review" in text
-    assert "Approve the discretionary offer" not in text
+
+
+def test_case_page_offers_a_context_when_a_statutory_case_no_longer_qualifies(vlo_client, case):
+    case.needs_review, case.review_reason = True, "Eligibility changed from statutory to not eligible."
+    case.save()
+    case.sentence.years, case.sentence.months = None, 6
+    case.sentence.save()
+    assert reverse("victims:case_context", args=[case.pk]) in page_text(case_page(vlo_client, case))
+
+
+def test_case_page_offers_the_decision_to_a_manager_only(manager_client, vlo_client, waiting_case):
+    url = reverse("victims:case_discretion", args=[waiting_case.pk])
+    assert url in page_text(case_page(manager_client, waiting_case))
+    text = page_text(case_page(vlo_client, waiting_case))
+    assert url not in text
+    assert "Wait for a manager&#x27;s decision on the discretionary offer" in text
 
 
 def test_case_page_query_count_does_not_grow_with_events(vlo_client, vlo, case, django_assert_num_queries):
@@ -808,11 +815,119 @@ def test_resolving_a_review_without_a_note_is_refused(vlo_client, review_case):
     assert row_counts() == before
 
 
-def test_manager_approves_a_discretionary_case(manager_client, manager, review_case):
-    manager_client.post(reverse("victims:case_approve", args=[review_case.pk]))
-    review_case.refresh_from_db()
-    assert review_case.discretionary_approved_by == manager and not review_case.needs_review
+def test_manager_approves_a_discretionary_case(manager_client, manager, waiting_case):
+    response = manager_client.post(
+        reverse("victims:case_discretion", args=[waiting_case.pk]),
+        {"decision": "approve", "reason": "Repeat victim of domestic abuse"},
+    )
+    assert response.url == reverse("cases:detail", args=[waiting_case.pk])
+    waiting_case.refresh_from_db()
+    assert waiting_case.discretionary_approved_by == manager and not waiting_case.statutory
     assert AuditEvent.objects.filter(summary="discretionary approved", actor=manager).exists()
+    text = page_text(case_page(manager_client, waiting_case))
+    assert "Discretionary: approved by a manager" in text and "Repeat victim of domestic abuse" in text
+    assert "Send the offer letter" in text
+
+
+def test_manager_declines_a_discretionary_case_and_it_closes(manager_client, manager, waiting_case):
+    manager_client.post(
+        reverse("victims:case_discretion", args=[waiting_case.pk]),
+        {"decision": "decline", "reason": "No continuing risk"},
+    )
+    waiting_case.refresh_from_db()
+    assert waiting_case.status == CaseStatus.CLOSED
+    assert waiting_case.closure_reason == ClosureReason.DISCRETION_DECLINED
+    text = page_text(case_page(manager_client, waiting_case))
+    assert "closed without a letter" in text and "Nothing to do now" in text
+
+
+def test_a_decision_without_a_reason_is_an_error(manager_client, waiting_case):
+    before = row_counts()
+    response = manager_client.post(
+        reverse("victims:case_discretion", args=[waiting_case.pk]), {"decision": "approve", "reason": ""}
+    )
+    assert_error_page(response, "Give the reason for your decision")
+    assert row_counts() == before
+
+
+def test_vlo_records_a_context_on_a_not_eligible_case(vlo_client, vlo, not_eligible_case):
+    response = vlo_client.post(
+        reverse("victims:case_context", args=[not_eligible_case.pk]),
+        {"context": "other", "detail": "Threats from a neighbour"},
+    )
+    assert response.url == reverse("cases:detail", args=[not_eligible_case.pk])
+    not_eligible_case.refresh_from_db()
+    assert not_eligible_case.context_text == "Threats from a neighbour"
+    assert AuditEvent.objects.filter(summary="discretionary context recorded", actor=vlo).exists()
+
+
+def test_another_context_without_saying_what_is_an_error(vlo_client, not_eligible_case):
+    response = vlo_client.post(
+        reverse("victims:case_context", args=[not_eligible_case.pk]), {"context": "other"}
+    )
+    assert_error_page(response, "Say what the other context is")
+
+
+def test_context_page_is_404_for_an_outsider(outsider_client, not_eligible_case):
+    assert (
+        outsider_client.get(reverse("victims:case_context", args=[not_eligible_case.pk])).status_code == 404
+    )
+
+
+# --- one voice: where a case stands ------------------------------------------------------------
+
+
+@pytest.fixture
+def not_eligible_case(case):
+    """Custody under 12 months, no context recorded: the rules do not cover it."""
+    case.statutory = False
+    case.save()
+    case.sentence.years, case.sentence.months = None, 10
+    case.sentence.save()
+    return case
+
+
+def eligibility_section(text: str) -> str:
+    return text.split("Eligibility</h2>")[1].split("</dl>")[0]
+
+
+def next_actions_section(text: str) -> str:
+    return text.split("Next actions</h2>")[1].split("Timeline</h2>")[0]
+
+
+def test_a_not_eligible_case_says_so_everywhere(vlo_client, not_eligible_case):
+    text = page_text(case_page(vlo_client, not_eligible_case))
+    header = text.split('<div class="govuk-button-group">')[0]
+    assert "Not eligible</strong>" in header and "Discretionary" not in header
+    assert "Not eligible</strong>" in eligibility_section(text)
+    actions = next_actions_section(text)
+    assert "Close the case: it is not eligible" in actions and "Or record the context" in actions
+    assert "Send the offer letter" not in actions and "Make first contact" not in actions
+    row = page_text(vlo_client.get(reverse("victims:caseload")))
+    assert "Not eligible</strong>" in row
+
+
+def test_a_not_eligible_theft_case_says_so_everywhere(vlo_client, not_eligible_case):
+    not_eligible_case.sentence.counts.update(
+        offence=SentenceOffenceFactory(offence__specified_violent=False).offence
+    )
+    text = page_text(case_page(vlo_client, not_eligible_case))
+    assert "Not eligible</strong>" in eligibility_section(text)
+    assert "None of the offences is a sexual or violent offence" in text
+    assert "Close the case: it is not eligible" in next_actions_section(text)
+
+
+def test_a_waiting_case_says_so_everywhere(vlo_client, waiting_case):
+    waiting_case.sentence.years, waiting_case.sentence.months = None, 10
+    waiting_case.sentence.save()
+    text = page_text(case_page(vlo_client, waiting_case))
+    assert "Discretionary: waiting for a manager&#x27;s decision</strong>" in text
+    assert "Discretionary candidate</strong>" in eligibility_section(text)
+    assert "context of domestic abuse" in eligibility_section(text)
+    assert "Send the offer letter" not in next_actions_section(text)
+    assert "waiting for a manager&#x27;s decision</strong>" in page_text(
+        vlo_client.get(reverse("victims:caseload"))
+    )
 
 
 def test_refreshing_a_case_forgets_the_rows_read_for_its_page(vlo, case):

@@ -19,12 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from offenders.eligibility import RULE_LABELS, RULE_REVIEW_VICTIM_AGE, assess
+from offenders.eligibility import RULE_LABELS, assess
 from offenders.models import Eligibility, EligibilityAssessment, KeyDate
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role
 from victims import deadlines
-from victims.models import TRANSITIONS, Case, CaseStatus
+from victims.models import TRANSITIONS, Case, CaseStatus, Standing
 from victims.selectors import case_get_for_user, case_key_dates, latest_key_dates
 
 from .selectors import case_timeline
@@ -42,8 +42,12 @@ class NextAction:
     urgent: bool = False
 
 
-def next_actions(case: Case, today: date) -> list[NextAction]:
-    """What the VLO should do next on this case, most pressing first."""
+def next_actions(case: Case, today: date, *, manager: bool = False) -> list[NextAction]:
+    """What the VLO should do next on this case, most pressing first.
+
+    A case outside the statutory scheme is not offered until a manager approves: a not-eligible
+    case asks to be closed or given a context, a case with a context waits for the decision.
+    """
     if not case.is_open:
         return []
     actions = []
@@ -51,6 +55,28 @@ def next_actions(case: Case, today: date) -> list[NextAction]:
         actions.append(
             NextAction("Review eligibility", reverse("victims:case_review", args=[case.pk]), urgent=True)
         )
+    standing = case.standing
+    if standing == Standing.NOT_ELIGIBLE:
+        return [
+            NextAction("Close the case: it is not eligible", reverse("victims:case_status", args=[case.pk])),
+            NextAction(
+                "Or record the context, if the offence happened in a context of domestic abuse, stalking, "
+                "harassment or hate crime",
+                reverse("victims:case_context", args=[case.pk]),
+            ),
+        ]
+    if standing == Standing.AWAITING_DECISION:
+        if manager:
+            return [
+                NextAction(
+                    "Decide on the discretionary offer",
+                    reverse("victims:case_discretion", args=[case.pk]),
+                    urgent=True,
+                )
+            ]
+        return [NextAction("Wait for a manager's decision on the discretionary offer")]
+    if standing == Standing.NEEDS_REVIEW:
+        return actions  # not yet known to be eligible: nothing is offered until the review
     if case.first_contact_on is None and case.first_contact_due:
         state = case.first_contact_state(today)
         actions.append(
@@ -75,24 +101,31 @@ class EligibilityView:
 
 
 def eligibility_for(case: Case) -> EligibilityView:
-    """The newest stored assessment of the case's sentence, or one made now if none is stored.
+    """The case's own eligibility: its sentence's, weighed with its victim and recorded context.
 
-    Where the sentence's outcome turns on the victim's age, this case's victim answers it.
+    The stored assessment of the sentence stands for a statutory outcome (a context changes
+    nothing there), and its date is shown while the case's own outcome agrees with it. Otherwise
+    the rules run again with this case's victim's date of birth and discretionary context, so the
+    section says what the case's header says (``Case.standing``).
     """
     stored = (
         EligibilityAssessment.objects.filter(sentence_id=case.sentence_id)
         .order_by("-assessed_at", "-pk")
         .first()
     )
-    if stored is not None and not (stored.rule == RULE_REVIEW_VICTIM_AGE and case.victim.date_of_birth):
-        return EligibilityView(
-            stored.outcome,
-            RULE_LABELS.get(stored.rule, stored.rule),
-            list(stored.reasons),
-            stored.assessed_on,
-        )
-    fresh = assess(case.sentence, victim_born_on=case.victim.date_of_birth)
-    return EligibilityView(fresh.outcome, RULE_LABELS.get(fresh.rule, fresh.rule), list(fresh.reasons), None)
+    if stored is not None and stored.outcome == Eligibility.STATUTORY:
+        rule = RULE_LABELS.get(stored.rule, stored.rule)
+        return EligibilityView(stored.outcome, rule, list(stored.reasons), stored.assessed_on)
+    # An approval made before contexts were recorded stands on the offence flags, as it did then.
+    context = None if case.standing == Standing.APPROVED and not case.context_text else case.context_text
+    fresh = assess(case.sentence, victim_born_on=case.victim.date_of_birth, context=context)
+    same = stored is not None and (stored.outcome, stored.rule) == (fresh.outcome, fresh.rule)
+    return EligibilityView(
+        fresh.outcome,
+        RULE_LABELS.get(fresh.rule, fresh.rule),
+        list(fresh.reasons),
+        stored.assessed_on if same and stored else None,
+    )
 
 
 def key_date_rows(case: Case) -> list[dict[str, Any]]:
@@ -147,14 +180,20 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deadlines": deadline_rows(case, today),
         "key_dates": key_date_rows(case),
         "eligibility": eligibility,
-        "next_actions": next_actions(case, today),
+        "next_actions": next_actions(case, today, manager=request.user.role == Role.MANAGER),
         "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
         "timeline_more": len(timeline) > TIMELINE_ON_CASE_PAGE,
         "can_change_status": bool(TRANSITIONS.get(case.status)),
-        # A manager may approve an offer the statutory rules do not require (DOMAIN.md section 2).
-        "can_approve": request.user.role == Role.MANAGER
-        and case.needs_review
-        and (not case.statutory or eligibility.outcome != Eligibility.STATUTORY),
+        "standing": case.standing,
+        # A manager decides on an offer the statutory rules do not require (DOMAIN.md section 2).
+        "can_decide": request.user.role == Role.MANAGER and case.awaiting_decision,
+        # Also a statutory case flagged because the rules no longer cover it (the eligibility sweep).
+        "can_record_context": case.is_open
+        and not case.discretionary_decision
+        and (
+            case.standing in {Standing.NOT_ELIGIBLE, Standing.NEEDS_REVIEW, Standing.AWAITING_DECISION}
+            or (case.needs_review and eligibility.outcome != Eligibility.STATUTORY)
+        ),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 GENERIC_SIGN_IN_ERROR = "Enter a correct email address and password"
 DATE_HINT = "For example, 27 3 2026"
@@ -70,31 +71,55 @@ class SecurityCodeForm(forms.Form):
 
 
 class GovDateField(DateInputField):
-    """A GOV.UK date input (day, month, year) whose messages name the date, as the pattern asks."""
+    """The one GOV.UK date input (day, month, year), with the Design System's error messages.
 
-    def __init__(self, *, what: str, **kwargs: Any) -> None:
+    ``what`` names the date in the messages: "the date of birth" gives "Enter the date of birth",
+    "The date of birth must include a day and month", "The date of birth must be a real date".
+    ``past`` requires a date before today; ``not_future`` allows today too (services check the
+    rules again). Only the parts at fault are marked, as the pattern asks.
+    """
+
+    def __init__(self, *, what: str, past: bool = False, not_future: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", DATE_HINT)
         super().__init__(**kwargs)
         self.what = what
+        self.past = past
+        self.not_future = not_future
+
+    def _fail(self, message: str, code: str, parts: tuple[int, ...] = ()) -> ValidationError:
+        # crispy-forms-gds marks only the parts whose widget carries the message (all if none do).
+        for index in parts:
+            self.fields[index].widget.errors = [message]
+        return ValidationError(message, code=code)
 
     def clean(self, value: Any) -> date | None:
+        for field in self.fields:
+            field.widget.errors = []
         parts = [str(p).strip() if p is not None else "" for p in [*(value or []), "", "", ""][:3]]
         if not any(parts):
             if self.required:
                 raise ValidationError(f"Enter {self.what}", code="required")
             return None
         what = self.what[0].upper() + self.what[1:]
-        for part, name in zip(parts, ("day", "month", "year"), strict=True):
-            if not part:
-                raise ValidationError(f"{what} must include a {name}", code="incomplete")
+        missing = tuple(i for i, p in enumerate(parts) if not p)
+        if missing:
+            names = " and ".join(("day", "month", "year")[i] for i in missing)
+            raise self._fail(f"{what} must include a {names}", "incomplete", missing)
         if not all(p.isdigit() for p in parts):
-            raise ValidationError(f"{what} must be a real date", code="invalid")
+            wrong = tuple(i for i, p in enumerate(parts) if not p.isdigit())
+            raise self._fail(f"{what} must be a real date", "invalid", wrong)
         if len(parts[2]) != 4:
-            raise ValidationError("Year must include 4 numbers", code="invalid")
+            raise self._fail("Year must include 4 numbers", "invalid", (2,))
         try:
-            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+            day = date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError as exc:
             raise ValidationError(f"{what} must be a real date", code="invalid") from exc
+        today = timezone.localdate()
+        if self.past and day >= today:
+            raise ValidationError(f"{what} must be in the past", code="future")
+        if self.not_future and day > today:
+            raise ValidationError(f"{what} must be today or in the past", code="future")
+        return day
 
 
 class ServiceForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from offenders.models import Eligibility
 from vcs_portal.core import pages
 from victims import deadlines
-from victims.models import CaseStatus
+from victims.models import CaseStatus, Standing
 
 register = template.Library()
 
@@ -35,6 +35,15 @@ DEADLINE_TAGS = {
     deadlines.STATE_MET: ("Met", "govuk-tag--green"),
     deadlines.STATE_MET_LATE: ("Met late", "govuk-tag--yellow"),
     deadlines.STATE_NOT_STATUTORY: ("Not statutory", "govuk-tag--grey"),
+}
+
+# Statutory is the usual case, so it has no tag; each other standing is said the same way everywhere.
+STANDING_COLOURS = {
+    Standing.NEEDS_REVIEW: "govuk-tag--red",
+    Standing.AWAITING_DECISION: "govuk-tag--yellow",
+    Standing.APPROVED: "govuk-tag--grey",
+    Standing.DECLINED: "govuk-tag--grey",
+    Standing.NOT_ELIGIBLE: "govuk-tag--red",
 }
 
 ELIGIBILITY_COLOURS = {
@@ -69,6 +78,15 @@ def deadline_tag(state: str) -> SafeString | str:
     if state not in DEADLINE_TAGS:
         return ""
     return _tag(*DEADLINE_TAGS[state])
+
+
+@register.simple_tag
+@cache
+def standing_tag(standing: str) -> SafeString | str:
+    """The tag for ``Case.standing``; nothing for a statutory case."""
+    if standing not in STANDING_COLOURS:
+        return ""
+    return _tag(str(Standing(standing).label), STANDING_COLOURS[standing])
 
 
 @register.simple_tag
