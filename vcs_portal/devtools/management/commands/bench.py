@@ -31,11 +31,17 @@ The ratio to bare SQL is printed for reference, no longer a target.
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -59,6 +65,7 @@ from victims.models import Case, CaseStatus
 TARGET_P95_MS = 150.0
 TARGET_SWEEP_S = 20.0
 TARGET_VS_ADMIN = 0.5
+TARGET_GROWTH = 1.3
 # Python ms per request (p50 less bare SQL) by kind of page.
 BUDGET_FLOOR, BUDGET_LIST, BUDGET_DASHBOARD, BUDGET_CASE = 1.5, 6.0, 10.0, 15.0
 TIMELINE_EVENTS = 1000
@@ -184,6 +191,11 @@ def _bench_page(
     )
 
 
+def _page_key(name: str) -> str:
+    """A page's name without its numbers (the caseload's last page differs between scales)."""
+    return re.sub(r"\d[\d,]*", "N", name)
+
+
 def _interleaved(ours: tuple[Client, str], theirs: tuple[Client, str], requests: int) -> tuple[float, float]:
     """Median ms of two pages requested turn about, so a busy moment slows both alike."""
     times: tuple[list[float], list[float]] = ([], [])
@@ -223,6 +235,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-sweep", action="store_true", help="Skip timing the eligibility sweep.")
         parser.add_argument("--no-letters", action="store_true", help="Skip bench_letters.")
         parser.add_argument("--letters", type=int, default=1000, help="Letters for bench_letters --count.")
+        parser.add_argument(
+            "--tenth-database-url",
+            default=os.environ.get("BENCH_TENTH_DATABASE_URL", ""),
+            help="A database seeded with `seed_national --scale tenth`: print each page's growth.",
+        )
+        parser.add_argument("--json", default="", help="Also write each page's p50 (ms) to this file.")
 
     def _users(self) -> tuple[User, User, User]:
         vlo = (
@@ -329,6 +347,10 @@ class Command(BaseCommand):
             pass
         self._report(results, sweep_seconds, sweep_summary)
         self._report_admin(comparisons)
+        if options["json"]:
+            Path(options["json"]).write_text(json.dumps({_page_key(r.name): r.p50 for r in results}))
+        else:
+            self._report_growth(results, options["tenth_database_url"], requests)
         if daily_seconds is not None:
             self.stdout.write(f"Full daily jobs (run_daily_jobs, one fresh day): {daily_seconds:.1f} s")
         if not options["no_letters"]:
@@ -356,6 +378,35 @@ class Command(BaseCommand):
             ),
         ]
         return [(name, *_interleaved(ours, theirs, requests)) for name, ours, theirs in pairs]
+
+    def _report_growth(self, results: list[PageResult], tenth_url: str, requests: int) -> None:
+        """Each page at national scale against the same page on a tenth of the data (another database)."""
+        out = self.stdout.write
+        if not tenth_url:
+            out(
+                "\nGrowth: not measured. Seed a second database with `manage.py seed_national --scale "
+                "tenth` and set BENCH_TENTH_DATABASE_URL to it (docs/performance.md)."
+            )
+            return
+        with tempfile.TemporaryDirectory() as folder:
+            figures = Path(folder, "tenth.json")
+            command = [sys.executable, "manage.py", "bench", "--no-sweep", "--no-letters"]
+            subprocess.run(  # noqa: S603 - this interpreter and manage.py, with an argument list
+                [*command, "--json", str(figures), "--requests", str(requests)],
+                env={**os.environ, "DATABASE_URL": tenth_url, "BENCH_TENTH_DATABASE_URL": ""},
+                cwd=settings.BASE_DIR,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            tenth = json.loads(figures.read_text())
+        out(f"\n{'growth: national / a tenth (p50)':<34} {'national':>8} {'tenth':>8} {'ratio':>6}  target")
+        for r in results:
+            small = tenth.get(_page_key(r.name))
+            if not small:
+                continue
+            ratio = r.p50 / small
+            verdict = "met" if ratio <= TARGET_GROWTH else "MISSED"
+            out(f"{r.name:<34} {r.p50:>8.1f} {small:>8.1f} {ratio:>6.2f}  <= {TARGET_GROWTH}: {verdict}")
 
     def _report_admin(self, comparisons: list[tuple[str, float, float]]) -> None:
         out = self.stdout.write
