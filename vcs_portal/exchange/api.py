@@ -80,7 +80,7 @@ api = NinjaAPI(
         "For registered prison-side systems: custody events in, consultations to the Victim "
         "Liaison Officer answered. Nothing about a victim is ever returned. See docs/api.md."
     ),
-    urls_namespace="api",
+    urls_namespace="exchange:api",  # included by exchange/urls.py, inside its namespace
     docs_url=None,  # the Swagger page loads scripts from elsewhere, which the CSP refuses
     openapi_url="/openapi.json",
     auth=ClientToken(),
