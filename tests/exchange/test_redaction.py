@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from tests.victims.factories import AddressFactory, CaseFactory, VictimFactory
-from victims.models import RestrictionKind, VictimRestriction
 from vcs_portal.exchange.redaction import offender_victims, victim_details_found
+from victims.models import RestrictionKind, VictimRestriction
 
 pytestmark = pytest.mark.django_db
 
