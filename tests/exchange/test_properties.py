@@ -31,6 +31,7 @@ postcode = st.from_regex(r"[A-PR-UWYZ][A-HK-Y][0-9]{1,2} [0-9][ABD-HJLNP-UW-Z]{2
 phone = st.from_regex(r"07[0-9]{3} [0-9]{6}", fullmatch=True)
 email = st.from_regex(r"[a-z]{6,10}\.[a-z]{6,10}@[a-z]{6,10}\.co\.uk", fullmatch=True)
 birthday = st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2005, 12, 31))
+STREETS = ["Road", "Close", "Way"]
 sentence = st.lists(word, min_size=4, max_size=7).map(lambda words: " ".join(words).lower())
 
 
@@ -46,7 +47,7 @@ def victim_details(draw):
         "email": draw(email),
         "accessibility_needs": draw(sentence),
         "safe_times_to_call": draw(sentence),
-        "line_1": f"{draw(st.integers(1, 999))} {draw(word)} {draw(st.sampled_from(['Road', 'Close', 'Way']))}",
+        "line_1": f"{draw(st.integers(1, 999))} {draw(word)} {draw(st.sampled_from(STREETS))}",
         "line_2": draw(word) + " " + draw(word),
         "town": draw(word),
         "county": draw(word) + "shire",
