@@ -271,7 +271,7 @@ def _evaluate(row: InboundEvent, body: bytes, client: ApiClient) -> Sentence | N
         envelope = DomainEvent.model_validate(data)
     except pydantic.ValidationError as exc:
         row.raw = body.decode("utf-8", "replace")[:RAW_KEPT_CHARS]
-        errors = from_pydantic(exc.errors(include_url=False, include_input=False))
+        errors = from_pydantic([dict(e) for e in exc.errors(include_url=False, include_input=False)])
         named = ", ".join(e["field"] or "the body" for e in errors)
         _refuse(
             row,
@@ -425,7 +425,7 @@ def inbound_events_process(*, offender_id: int) -> int:
         Offender.objects.select_for_update().filter(pk=offender_id).values_list("pk", flat=True).first()
         pending = list(
             InboundEvent.objects.filter(offender_id=offender_id, status=InboundStatus.ACCEPTED)
-            .select_related("client__service_user")
+            .select_related("client__service_user", "offender")
             .order_by("pk")
         )
         for row in pending:
@@ -435,7 +435,7 @@ def inbound_events_process(*, offender_id: int) -> int:
 
 def _inbound_event_record(row: InboundEvent) -> int:
     client = row.client
-    sentence = Sentence.objects.filter(offender_id=row.offender_id).order_by("-sentence_date", "-pk").first()
+    sentence = Sentence.objects.filter(offender=row.offender).order_by("-sentence_date", "-pk").first()
     label = row.reason.replace("_", " ").lower()
     detail = f"Reported by {client.name}: {row.event_type.rsplit('.', 1)[-1]} ({label})."
     try:
@@ -498,7 +498,12 @@ def inbound_event_review(*, actor: User, event: InboundEvent) -> InboundEvent:
 # --- consultations --------------------------------------------------------------------------------
 
 # Case statuses in the order a consultation prefers them: the VLO of a victim in the scheme first.
-_CASE_PREFERENCE = [CaseStatus.OPTED_IN, CaseStatus.OFFER_SENT, CaseStatus.REFERRED, CaseStatus.NO_RESPONSE]
+_CASE_PREFERENCE: list[str] = [
+    CaseStatus.OPTED_IN,
+    CaseStatus.OFFER_SENT,
+    CaseStatus.REFERRED,
+    CaseStatus.NO_RESPONSE,
+]
 
 
 def _consultation_case(offender: Offender) -> Case | None:
