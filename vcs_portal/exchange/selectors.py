@@ -159,7 +159,5 @@ def inbound_events_for_review(*, user: User) -> QuerySet[InboundEvent]:
 
 
 def inbound_event_get_for_user(*, user: User, pk: int) -> InboundEvent:
-    try:
-        return InboundEvent.objects.visible_to(user).select_related("client").get(pk=pk)
-    except InboundEvent.DoesNotExist as exc:
-        raise Http404 from exc
+    """An event of a client in the user's region (managers and admins); 404 (audited) for any other."""
+    return get_visible_or_404(InboundEvent.objects.select_related("client"), user, pk=pk)
