@@ -59,13 +59,16 @@ def victim_details(draw):
 
 
 def _strings(details: dict) -> set[str]:
-    """Every string of the victim, and every part of it of three characters or more."""
+    """Every string of the victim, and every part of it of three characters or more (but short numbers)."""
     dob = details["date_of_birth"]
     whole = {v for k, v in details.items() if isinstance(v, str)}
     whole.add(re.sub(r"\D", "", details["phone"]))
     parts = set(whole)
     for value in whole:
         parts |= {p for p in re.split(r"[\s@.\-/]+", value) if len(p) >= 3}
+    # A house number or a run of a few digits alone identifies nobody, and is in any timestamp;
+    # the phone number is searched whole, however spaced.
+    parts = {p for p in parts if not (p.isdigit() and len(p) < 8)}
     # A date of birth whole, in its usual forms (its month's name alone is nobody's).
     parts |= {f"{dob:%-d %B %Y}", f"{dob:%d/%m/%Y}", dob.isoformat()}
     for code in (details["postcode"], details["old_postcode"]):
