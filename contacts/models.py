@@ -90,6 +90,7 @@ class TaskKind(models.TextChoices):
     VPS_OVERDUE = "vps_overdue", "Victim Personal Statement overdue"
     CONDITION_REFUSED = "condition_refused", "Explain a licence condition not imposed"
     FOLLOW_UP = "follow_up", "Follow up a contact"
+    CONSULTATION = "consultation", "Answer a consultation"  # from a prison-side system
     MANUAL = "manual", "Other"
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboards/", include("vcs_portal.dashboards.urls")),
     path("", include("vcs_portal.cases.urls")),
     path("", include("vcs_portal.operations.urls")),
+    path("", include("vcs_portal.exchange.urls")),
 ]
 
 handler500 = "vcs_portal.core.views.server_error"

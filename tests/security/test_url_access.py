@@ -6,16 +6,21 @@ pattern is added to one of the tables below, with the objects its URL needs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.contacts.factories import ContactFactory, ReferralOutFactory, TaskFactory
+from tests.exchange.factories import api_client_make, domain_event
 from tests.factories import ManagerFactory
 from tests.victims.factories import CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
+from vcs_portal.exchange.models import InboundEvent
+from vcs_portal.exchange.services import consultation_open, inbound_event_receive
 from vcs_portal.letters.models import Letter, LetterKind
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +33,22 @@ PUBLIC = {
     "core:mfa_setup",
     "core:logout",
     "core:healthz",
+    # The exchange API's schema, and its root (which serves nothing).
+    "api:openapi-json",
+    "api:api-root",
+}
+
+# The exchange API: a bearer token, never a session. tests/exchange/test_api.py gives each
+# endpoint the trio (no token 401, another region's offender or another client's object 404,
+# permitted 2xx); here, a signed-in session without a token is refused.
+TOKEN_API = {
+    "api:events_post",
+    "api:events_get",
+    "api:consultations_post",
+    "api:consultations_get",
+    "api:webhooks_post",
+    "api:webhooks_list",
+    "api:webhooks_delete",
 }
 
 # Lists and start pages: an outsider gets their own (empty) view or a 404 for their role,
@@ -46,6 +67,7 @@ LISTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "dashboards:region": lambda w: {},
     "dashboards:performance": lambda w: {},
     "dashboards:list": lambda w: {},
+    "exchange:inbound_review": lambda w: {},
 }
 
 
@@ -101,6 +123,8 @@ OBJECTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "letters:mark_sent": lambda w: {"pk": w["letter"].pk},
     "letters:cancel": lambda w: {"pk": w["letter"].pk},
     "letters:pdf": lambda w: {"pk": w["letter"].pk},
+    "exchange:consultation": lambda w: {"pk": w["consultation"].pk},
+    "exchange:inbound_reviewed": lambda w: {"pk": w["inbound_event"].pk},
 }
 
 
@@ -122,18 +146,29 @@ def url_names() -> set[str]:
 
 
 def test_every_url_pattern_is_covered():
-    covered = PUBLIC | set(LISTS) | set(OBJECTS)
+    covered = PUBLIC | set(LISTS) | set(OBJECTS) | TOKEN_API
     missing = sorted(url_names() - covered)
     assert not missing, f"URL patterns without an access test (add them to tests/security): {missing}"
     stale = sorted(covered - url_names())
     assert not stale, f"Access tests for URL patterns that no longer exist: {stale}"
 
 
+def _unmatched_event(client: Any) -> InboundEvent:
+    inbound_event_receive(client=client, body=json.dumps(domain_event("Z9999ZZ")).encode())
+    return InboundEvent.objects.get(client=client)
+
+
 @pytest.fixture
 def world(vlo, team_a1) -> dict[str, Any]:
     case = CaseFactory(team=team_a1, officer=vlo, victim__last_name="Quillfeather-Zebedee")
+    prison, _ = api_client_make(team_a1.region)
     return {
         "case": case,
+        "consultation": consultation_open(
+            client=prison, offender=case.offender, kind="recall", due_on=timezone.localdate(), question="?"
+        ),
+        # An event for an offender nobody has: kept for a manager of region A to review.
+        "inbound_event": _unmatched_event(prison),
         "task": TaskFactory(case=case, owner=vlo),
         "contact": ContactFactory(case=case, author=vlo),
         "referral": ReferralOutFactory(case=case, recorded_by=vlo),
@@ -184,3 +219,15 @@ def test_anonymous_is_sent_to_sign_in(name, world, client):
     assert response.status_code in {302, 405}
     if response.status_code == 302:
         assert response["Location"].startswith(reverse("core:login"))
+
+
+@pytest.mark.parametrize("name", sorted(TOKEN_API))
+def test_a_signed_in_session_is_no_token_for_the_api(name, world, vlo_client):
+    kwargs = {
+        "api:events_get": {"event_id": world["inbound_event"].pk},
+        "api:consultations_get": {"consultation_id": world["consultation"].pk},
+        "api:webhooks_delete": {"webhook_id": 1},
+    }.get(name, {})
+    url = reverse(f"exchange:{name}", kwargs=kwargs)  # the walk above names the innermost namespace
+    assert vlo_client.get(url).status_code in {401, 405}
+    assert vlo_client.post(url, {}, content_type="application/json").status_code in {401, 405}

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "contacts",
     "parole",
     "vcs_portal.letters",
+    "vcs_portal.exchange",
     "vcs_portal.dashboards",
     "vcs_portal.cases",
     "vcs_portal.operations",
@@ -315,3 +316,9 @@ VCS_LETTER_REPLY_DAYS = env.int("VCS_LETTER_REPLY_DAYS", default=28)
 # Years a closed case is kept before the retention sweep anonymises it (docs/retention.md).
 VCS_RETENTION_YEARS = env.int("VCS_RETENTION_YEARS", default=6)
 VCS_TRIBUNAL_FIRST_MONTHS = env.int("VCS_TRIBUNAL_FIRST_MONTHS", default=6)  # MHA 1983
+
+# The exchange API for prison-side systems (vcs_portal/exchange, docs/api.md).
+VCS_API_RATE_PER_MINUTE = env.int("VCS_API_RATE_PER_MINUTE", default=1200)  # calls per client per minute
+VCS_API_WEBHOOK_ALLOW_HTTP_LOCAL = env.bool("VCS_API_WEBHOOK_ALLOW_HTTP_LOCAL", default=False)
+VCS_API_WEBHOOK_TIMEOUT_SECONDS = env.int("VCS_API_WEBHOOK_TIMEOUT_SECONDS", default=10)
+VCS_API_WEBHOOK_ATTEMPTS = env.int("VCS_API_WEBHOOK_ATTEMPTS", default=6)

@@ -32,3 +32,5 @@ VCS_DEMO_RELAX_MFA = DEBUG and env.bool("VCS_DEMO_RELAX_MFA", default=False)
 
 # Demo and national-scale data and the bench: development tools, never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "vcs_portal.devtools"]  # noqa: F405
+# A webhook may be http://localhost here, for the client script in docs/ (docs/api.md).
+VCS_API_WEBHOOK_ALLOW_HTTP_LOCAL = env.bool("VCS_API_WEBHOOK_ALLOW_HTTP_LOCAL", default=True)
