@@ -90,7 +90,8 @@ class Letter(models.Model):
 
     ``period_key`` names what the letter is for (``2027`` for an annual letter, ``crd:2027-03-14``
     for a release alert, the drafting date for a letter drafted by hand): with the unique
-    constraint it makes every sweep safe to re-run.
+    constraint it makes every sweep safe to re-run. A cancelled letter stays on record but frees
+    its period, so the letter can be drafted again (to a new address, say).
     """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
@@ -134,6 +135,15 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sent_via = models.CharField(max_length=10, choices=SentVia.choices, blank=True)
+    last_edited_at = models.DateTimeField(null=True, blank=True)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who last changed the VLO's paragraph: with the drafter, not the one who approves it.",
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -144,8 +154,11 @@ class Letter(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # A cancelled letter does not count: the letter for that period can be drafted again.
             models.UniqueConstraint(
-                fields=["case", "kind", "period_key"], name="letter_once_per_case_kind_period"
+                fields=["case", "kind", "period_key"],
+                condition=~models.Q(status="cancelled"),
+                name="letter_once_per_case_kind_period",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | ~models.Q(sent_via=""),

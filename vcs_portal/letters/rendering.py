@@ -10,7 +10,6 @@ app's own static files and refuses every other URL.
 from __future__ import annotations
 
 import mimetypes
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -530,70 +529,3 @@ def letter_pdf(letter: Letter, *, on: date) -> tuple[bytes, int]:
 
 def letters_merged_pdf(letters: Iterable[Letter], *, on: date) -> tuple[bytes, int]:
     return merged_pdf(letter_document_html([letter_view(letter, on=on)]) for letter in letters)
-
-
-# --- checks before approval ---------------------------------------------------------------------
-
-
-def exact_date_patterns(day: date) -> list[re.Pattern[str]]:
-    """Ways a letter could give ``day`` exactly, in English or Welsh ("14 March", "14/03/2027", ...).
-
-    Digits must not run on either side, so "18 December" does not match a date on the 8th. A day
-    and month followed by another year is another date ("reply by 18 December 2026" when the
-    release is on 18 December 2027), so it does not match either; on its own it still does.
-    """
-    numeric = {
-        day.isoformat(),
-        f"{day:%d/%m/%Y}",
-        f"{day.day}/{day.month}/{day.year}",
-        f"{day:%d.%m.%Y}",
-        f"{day:%d-%m-%Y}",
-        f"{day.day}/{day.month}/{day:%y}",
-        f"{day:%d/%m/%y}",
-    }
-    suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
-    worded: set[str] = set()
-    for names in MONTHS.values():
-        month = names[day.month - 1]
-        worded |= {
-            f"{day.day} {month}",
-            f"{day:%d} {month}",
-            f"{month} {day.day}",
-            f"{day.day}{suffix} {month}",
-        }
-    # Words may be split by any run of spaces, a no-break space among them; a year is 19xx or 20xx
-    # on the same line ("18 December 1500 hours" or a year on the next line is not another year).
-    space = "[ \u00a0]+"
-    another_year = rf"(?!,?{space}(?!{day.year}(?![0-9]))(?:19|20)[0-9]{{2}}(?![0-9]))"
-    return [re.compile(rf"(?<![0-9]){re.escape(s)}(?![0-9])", re.IGNORECASE) for s in numeric] + [
-        re.compile(
-            rf"(?<![0-9]){re.escape(s).replace(re.escape(' '), space)}(?![0-9]){another_year}", re.IGNORECASE
-        )
-        for s in worded
-    ]
-
-
-def approval_problems(
-    *, rendered: Rendered, facts: CaseFacts, has_address: bool, needs_address: bool
-) -> list[str]:
-    """Why the letter may not be approved yet, in words a VLO can act on; empty when it may."""
-    problems = []
-    everything = f"{rendered.subject}\n{rendered.text}"
-    markers = sandbox.unresolved_markers(everything)
-    if markers:
-        problems.append(
-            "The letter still contains a placeholder or brackets ("
-            + ", ".join(markers)
-            + "): replace them with the real words"
-        )
-    for name in rendered.missing:
-        hint = PLACEHOLDERS.get(name, ("", ""))[1] or f"Fill in {name}"
-        problems.append(f"The letter needs {name.replace('_', ' ')}, which is empty. {hint}")
-    lowered = everything.lower()
-    if any(place.lower() in lowered for place in facts.places_held):
-        problems.append("The letter names where the offender is held. Victims must never be told this")
-    if any(p.search(everything) for day in facts.release_dates for p in exact_date_patterns(day)):
-        problems.append("The letter gives an exact release date. Give the month only")
-    if needs_address and not has_address:
-        problems.append("The victim has no current safe address. Record one before approving a posted letter")
-    return problems
