@@ -96,9 +96,25 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "region"]
+    list_display = ["name", "region", "phone", "email"]
     list_filter = ["region"]
     search_fields = ["name"]
+    fieldsets = (
+        (None, {"fields": ("region", "name")}),
+        (
+            "How victims reach the team (printed on letters)",
+            {"fields": ("phone", "email", "postal_address", "opening_hours", "opening_hours_welsh")},
+        ),
+    )
+
+    def save_model(self, request: HttpRequest, obj: Team, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            summary="fields: " + ", ".join(sorted(getattr(form, "changed_data", []))),
+        )
 
 
 @admin.register(AuditEvent)
