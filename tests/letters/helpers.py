@@ -1,32 +1,25 @@
-"""Reading PDFs in tests: poppler's pdftotext and pdfinfo (Debian's poppler-utils)."""
+"""Reading PDFs in tests with pypdf: pure Python, so the suite needs no poppler binaries."""
 
 from __future__ import annotations
 
+import io
 import re
-import subprocess
-import tempfile
-from pathlib import Path
+
+from pypdf import PdfReader
 
 
-def _with_file(pdf: bytes, *args: str) -> str:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "letter.pdf"
-        path.write_bytes(pdf)
-        return subprocess.run(
-            [*args, str(path), *([] if args[0] == "pdfinfo" else ["-"])],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+def pdf_reader(pdf: bytes) -> PdfReader:
+    """A pypdf reader over PDF bytes held in memory."""
+    return PdfReader(io.BytesIO(pdf))
 
 
 def pdf_text(pdf: bytes, page: int | None = None) -> str:
-    """The PDF's text, whitespace collapsed; one page if ``page`` is given."""
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    return re.sub(r"\s+", " ", _with_file(pdf, "pdftotext", *pages))
+    """The PDF's text, whitespace collapsed; one page (counted from 1) if ``page`` is given."""
+    reader = pdf_reader(pdf)
+    pages = [reader.pages[page - 1]] if page else list(reader.pages)
+    return re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in pages))
 
 
 def pdf_pages(pdf: bytes) -> int:
-    match = re.search(r"^Pages:\s+(\d+)", _with_file(pdf, "pdfinfo"), re.MULTILINE)
-    assert match, "pdfinfo found no page count"
-    return int(match.group(1))
+    """How many pages the PDF has."""
+    return len(pdf_reader(pdf).pages)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from offenders.models import KeyDate, KeyDateKind
-from parole.models import ConditionKind, LicenceConditionRequest
+from parole.models import ConditionKind, LicenceConditionRequest, ParoleReview, ReviewKind
 from tests.letters.helpers import pdf_text
 from tests.victims.factories import AddressFactory
 from vcs_portal.letters import services
@@ -166,6 +166,17 @@ def test_no_letter_gives_the_exact_release_date(make_case, vlo, crd, kind, langu
         kind=KeyDateKind.LED,
         date=crd.replace(year=crd.year + 2, day=1),
         source="x",
+        recorded_by=vlo,
+    )
+    # What the licence and VPS letters need from the record; a hearing whose dates are all before any CRD.
+    LicenceConditionRequest.objects.create(
+        case=case, kind=ConditionKind.NO_CONTACT, requested_on=dt.date(2026, 10, 1), recorded_by=vlo
+    )
+    ParoleReview.objects.create(
+        sentence=case.sentence,
+        referred_on=dt.date(2026, 9, 1),
+        kind=ReviewKind.ORAL,
+        hearing_on=dt.date(2027, 1, 20),
         recorded_by=vlo,
     )
     letter, _ = services.letter_draft(case=case, kind=kind, period_key="p")

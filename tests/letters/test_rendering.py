@@ -10,7 +10,7 @@ import time_machine
 
 from offenders.models import EventKind, SentenceEvent
 from tests.letters.conftest import CRD, PRISON
-from tests.letters.helpers import pdf_pages, pdf_text
+from tests.letters.helpers import pdf_pages, pdf_reader, pdf_text
 from tests.victims.factories import CaseFactory
 from vcs_portal.letters import checks, rendering, services
 from vcs_portal.letters.models import LetterKind
@@ -301,3 +301,34 @@ def test_the_stored_pdf_is_the_approved_snapshot(case, vlo, teammate):
 )
 def test_exact_date_patterns_tell_the_release_date_from_another_year(text, gives_it):
     assert checks.gives_exact_date(text, [dt.date(2027, 12, 18)]) is gives_it
+
+
+# --- accessible PDFs ----------------------------------------------------------------------------
+
+
+def structure_types(node, found: set[str]) -> set[str]:
+    """Every structure type in a tagged PDF's structure tree."""
+    node = node.get_object()
+    if "/S" in node:
+        found.add(str(node["/S"]))
+    kids = node.get("/K")
+    if kids is not None:
+        kids = kids.get_object()
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
+                structure_types(kid, found)
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_letters_are_tagged_pdfs_with_their_language_and_title(make_case, vlo, language):
+    case = make_case(victim__language=language)
+    letter = draft(case, kind=LetterKind.OFFER)  # it has a bulleted list
+    reader = pdf_reader(approved_pdf(letter, vlo))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert str(root["/Lang"]) == language
+    letter.refresh_from_db()
+    assert reader.metadata.title == letter.subject
+    tags = structure_types(root["/StructTreeRoot"], set())
+    assert {"/Document", "/P", "/L", "/LI"} <= tags, tags

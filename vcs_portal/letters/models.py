@@ -112,6 +112,9 @@ class Letter(models.Model):
         help_text="The safe address the letter was approved for.",
     )
     branded = models.BooleanField(default=True)
+    large_print = models.BooleanField(
+        default=False, help_text="Printed in large print (the victim's preference)."
+    )
     signatory = models.CharField(max_length=150, blank=True)
     letter_date = models.DateField(null=True, blank=True, help_text="The date printed on the letter.")
     pdf = models.BinaryField(null=True, blank=True, editable=False)

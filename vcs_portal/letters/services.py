@@ -224,6 +224,7 @@ def letter_approve(*, actor: User, letter: Letter) -> Letter:
     letter.addressee = victim.addressee_name(on)
     letter.address = address
     letter.branded = RestrictionKind.NO_BRANDED_LETTERS not in facts.restrictions
+    letter.large_print = victim.large_print
     letter.signatory = case.officer.get_full_name()
     letter.letter_date = on
     letter.status = LetterStatus.APPROVED
