@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
 
 from vcs_portal.core.admin_audit import AuditedAdmin
 
-from .models import EligibilitySweep, Offence
+from .models import EligibilitySweep, Establishment, Offence
+from .selectors import unregistered_locations
 
 
 @admin.register(Offence)
@@ -100,3 +101,29 @@ class EligibilitySweepAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Establishment)
+class EstablishmentAdmin(AuditedAdmin):
+    """The prison register. The list warns of recorded locations the register does not know yet."""
+
+    list_display = ["display_name", "code", "kind", "welsh_name", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code", "welsh_name", "common_forms"]
+    fields = ["code", "name", "kind", "welsh_name", "common_forms", "is_active"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Establishment | None = None) -> bool:
+        """Recorded locations name establishments; untick 'active' for a closed one."""
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        unknown = unregistered_locations()
+        if unknown and request.method == "GET":
+            shown = "; ".join(f"{name} ({n})" for name, n in unknown[:20])
+            more = f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
+            messages.warning(
+                request,
+                f"Recorded locations not in the register: {shown}{more}. Add each as an establishment "
+                "(or as another name of one) so that letters are checked against it.",
+            )
+        return super().changelist_view(request, extra_context)

@@ -19,6 +19,8 @@ from django.utils import timezone
 from vcs_portal.core.models import Team
 from vcs_portal.core.scope import ScopedQuerySet
 
+from .register import display_name_for
+
 
 class SexualCondition(models.TextChoices):
     """A condition Schedule 3, Sexual Offences Act 2003 puts on an offence before it leads to notification.
@@ -140,6 +142,48 @@ class Offence(models.Model):
     @property
     def discretionary_context(self) -> bool:
         return self.domestic_abuse or self.stalking_harassment or self.hate_crime
+
+
+class EstablishmentKind(models.TextChoices):
+    PRISON = "prison", "Prison"
+    YOI = "yoi", "Young offender institution"
+    STC = "stc", "Secure training centre"
+    HOSPITAL = "hospital", "Secure hospital"
+
+
+class Establishment(models.Model):
+    """A prison, YOI, secure training centre or secure hospital in England and Wales (the register).
+
+    Reference data (``offenders/register.py``), kept by admins. The offender's location and each
+    event's location are chosen from it, and no letter may name any establishment in any of the
+    forms ``register.forms_for`` lists.
+    """
+
+    code = models.CharField(
+        max_length=12, unique=True, help_text="The HMPPS prison code (e.g. CFI), or our own for a hospital."
+    )
+    name = models.CharField(max_length=100, help_text="The short name, e.g. Cardiff, or Broadmoor Hospital.")
+    kind = models.CharField(max_length=10, choices=EstablishmentKind.choices)
+    welsh_name = models.CharField(max_length=150, blank=True, help_text="E.g. Carchar Caerdydd.")
+    common_forms = models.TextField(
+        blank=True,
+        help_text=(
+            "Other names it goes by, one a line (e.g. Strangeways). The usual forms (HMP Cardiff, "
+            "H.M.P. Cardiff, Cardiff prison, HM Prison Cardiff) are known without listing them."
+        ),
+    )
+    is_active = models.BooleanField(default=True, help_text="Untick for a closed establishment.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "kind"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return display_name_for(self.name, self.kind)
 
 
 class MappaLevel(models.TextChoices):

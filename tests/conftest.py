@@ -42,7 +42,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 @pytest.fixture(autouse=True)
 def offence_catalogue(request: pytest.FixtureRequest) -> None:
-    """The offence catalogue, as the data migration loads it.
+    """The offence catalogue and the prison register, as the data migrations load them.
 
     Transactional tests (the browser ones) empty every table when they finish, so a
     later test would otherwise find no offences. Loaded only for tests that use the database.
@@ -56,10 +56,13 @@ def offence_catalogue(request: pytest.FixtureRequest) -> None:
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
     from offenders.catalogue import catalogue_load
-    from offenders.models import Offence
+    from offenders.models import Establishment, Offence
+    from offenders.register import register_load
 
     if not Offence.objects.exists():
         catalogue_load(Offence)
+    if not Establishment.objects.exists():  # the prison register, loaded by the same migration kind
+        register_load(Establishment)
 
 
 # --- places -------------------------------------------------------------------

@@ -34,6 +34,10 @@ class TeamFactory(factory.django.DjangoModelFactory):
 
     region = factory.SubFactory(RegionFactory)
     name = factory.Sequence(lambda n: f"Team {n}")
+    phone = "0300 047 1000"
+    email = factory.Sequence(lambda n: f"vcs.team{n}@justice.gov.uk")
+    postal_address = "Victim Contact Unit\nPO Box 100\nManchester\nM1 1AA"
+    opening_hours = "Monday to Friday, 9am to 5pm"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

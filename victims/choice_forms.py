@@ -173,6 +173,7 @@ class PreferencesForm(ServiceForm):
         help_text="For example, large print letters or an interpreter",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    large_print = forms.BooleanField(label="Letters in large print", required=False)
     received_on = _received_on()
     how_received = _how_received()
 
@@ -188,6 +189,7 @@ class PreferencesForm(ServiceForm):
                     "email",
                     "safe_times_to_call",
                     "accessibility_needs",
+                    "large_print",
                 )
             },
         )
@@ -199,6 +201,7 @@ class PreferencesForm(ServiceForm):
             Field.text("email", field_width=Fluid.TWO_THIRDS, autocomplete="off", spellcheck="false"),
             Field.text("safe_times_to_call", field_width=Fluid.TWO_THIRDS),
             Field.textarea("accessibility_needs", rows=3),
+            Field.checkbox("large_print", small=True),
             Field("received_on", context={"legend_size": "govuk-fieldset__legend--s"}),
             Field.radios("how_received", legend_size=Size.SMALL, small=True),
             button="Save preferences",

@@ -57,6 +57,7 @@ CONTACT_DETAILS: dict[str, str] = {
     "email": "email address",
     "safe_times_to_call": "safe times to call",
     "accessibility_needs": "accessibility needs",
+    "large_print": "large print letters",
 }
 
 
@@ -152,8 +153,11 @@ def choice_preferences(
     email: str,
     received_on: date,
     how_received: str = "",
+    large_print: bool | None = None,
 ) -> Victim:
-    """Change how the victim wants to be contacted; one timeline entry per kind of change."""
+    """Change how the victim wants to be contacted; one timeline entry per kind of change.
+
+    ``large_print`` None leaves the large-print preference as it is."""
     _check_open(case)
     _check_received(received_on)
     victim = _lock_victim(case)
@@ -164,6 +168,7 @@ def choice_preferences(
         "email": email.strip(),
         "safe_times_to_call": safe_times_to_call.strip(),
         "accessibility_needs": accessibility_needs.strip(),
+        "large_print": victim.large_print if large_print is None else large_print,
     }
     if wanted["preferred_channel"] == Channel.PHONE and not wanted["phone"]:
         raise ValidationError({"phone": "Enter a phone number: the victim prefers phone calls"})

@@ -22,6 +22,7 @@ from django import forms
 from django.template.loader import render_to_string
 
 from offenders.models import EventKind, KeyDateKind, SecurityCategory
+from offenders.selectors import establishment_choices
 from vcs_portal.core.forms import DATE_HINT, GovDateField, ServiceForm, gds_helper
 
 from .models import TRANSITIONS, Case, CaseStatus, ClosureReason, ContactLevel, DiscretionaryContext
@@ -183,12 +184,12 @@ class SentenceEventForm(ServiceForm):
         required=False,
         error_messages={"invalid_choice": "Choose one of the categories listed"},
     )
-    location = forms.CharField(
+    location = forms.ChoiceField(
         label="Where is the offender held now? (optional)",
-        help_text="Where held after the event. Never shown to victims.",
-        max_length=150,
+        help_text="Where held after the event. Never shown to victims. Not listed? Ask an admin to add it.",
+        choices=establishment_choices,
         required=False,
-        error_messages={"max_length": "Where held must be 150 characters or fewer"},
+        error_messages={"invalid_choice": "Choose a prison or hospital from the list"},
     )
     detail = _textarea("Details (optional)")
 
@@ -198,7 +199,7 @@ class SentenceEventForm(ServiceForm):
             Field.select("kind"),
             Field("occurred_on"),
             Field.select("security_category"),
-            Field.text("location", field_width=Fluid.TWO_THIRDS),
+            Field.select("location"),
             Field.textarea("detail", rows=4),
             button="Save event",
         )

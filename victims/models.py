@@ -55,6 +55,7 @@ class Victim(models.Model):
     preferred_channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.LETTER)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     accessibility_needs = EncryptedTextField(blank=True)
+    large_print = models.BooleanField(default=False, help_text="Letters in large print.")
     safe_times_to_call = EncryptedCharField(max_length=255, blank=True)
     guardian_first_name = models.CharField("parent or guardian's first name", max_length=100, blank=True)
     guardian_last_name = models.CharField("parent or guardian's last name", max_length=100, blank=True)

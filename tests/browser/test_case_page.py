@@ -53,7 +53,7 @@ def test_vlo_records_a_move_to_open_conditions_and_sees_it_on_the_timeline(brows
     page.get_by_label("What happened?").select_option(label="Recategorisation")
     fill_date(page, timezone.localdate() - dt.timedelta(days=2))
     page.get_by_label("New security category").select_option(label="Category D (open)")
-    page.get_by_label("Where is the offender held now? (optional)").fill("HMP Leyhill")
+    page.get_by_label("Where is the offender held now? (optional)").select_option("HMP Leyhill")
     page.get_by_role("button", name="Save event").click()
 
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))

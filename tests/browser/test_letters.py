@@ -65,7 +65,9 @@ def case(vlo):
     return case
 
 
-def test_vlo_drafts_approves_and_sends_a_letter(browser_sign_in, live_server, vlo, case):
+def test_vlo_drafts_a_teammate_approves_and_the_letter_is_sent(
+    browser_sign_in, live_server, vlo, teammate, case
+):
     page = browser_sign_in(vlo, TOTPDeviceFactory(user=vlo))
     page.goto(f"{live_server.url}/letters/cases/{case.pk}/new/")
     expect(page.get_by_role("heading", name="Draft a letter", level=1)).to_be_visible()
@@ -85,13 +87,21 @@ def test_vlo_drafts_approves_and_sends_a_letter(browser_sign_in, live_server, vl
 
     page.get_by_label("Your paragraph").fill("He moved to HMP Manchester in October.")
     page.get_by_role("button", name="Save and preview").click()
-    expect(page.get_by_test_id("approval-problems")).to_contain_text("names where the offender is held")
-    page.get_by_role("button", name="Approve the letter").click()
-    expect(page.get_by_role("region", name=re.compile("cannot be approved yet"))).to_be_visible()
+    expect(page.get_by_test_id("approval-problems")).to_contain_text("names a prison or hospital")
     page.get_by_label("Your paragraph").fill("He moved in October. I will tell you if anything changes.")
     page.get_by_role("button", name="Save and preview").click()
     expect(preview).to_contain_text("He moved in October.")
+    # A second pair of eyes: the VLO who wrote the paragraph cannot approve the letter.
+    expect(page.get_by_test_id("second-check")).to_contain_text("someone else must approve it")
+    expect(page.get_by_role("button", name="Approve the letter")).to_have_count(0)
     shot(page, "detail-draft")
+    letter_url = page.url
+
+    page.context.clear_cookies()
+    page = browser_sign_in(teammate, TOTPDeviceFactory(user=teammate))
+    page.goto(letter_url)
+    expect(page.get_by_test_id("changed-since-template")).to_contain_text("He moved in October.")
+    expect(page.get_by_test_id("changed-since-template")).to_contain_text(vlo.get_full_name())
     page.get_by_role("button", name="Approve the letter").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Letter approved")
@@ -115,7 +125,7 @@ def test_the_letters_list_and_the_managers_print_button(browser_sign_in, live_se
 
     for kind, key in (("annual", "2027"), ("release", "crd:2027-09-14"), ("recall", "x")):
         letter, _ = services.letter_draft(case=case, kind=kind, period_key=key, actor=vlo)
-    services.letter_approve(actor=vlo, letter=letter)
+    services.letter_approve(actor=manager, letter=letter)
 
     page = browser_sign_in(vlo, TOTPDeviceFactory(user=vlo))
     page.get_by_role("link", name="Letters").click()

@@ -89,3 +89,27 @@ def test_deactivating_in_the_admin_ends_sessions(admin_client_verified, vlo, sig
     vlo.refresh_from_db()
     assert not vlo.is_active
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_admins_keep_a_teams_contact_details_and_it_is_audited(admin_client_verified, team_a1):
+    from vcs_portal.core.models import AuditAction, AuditEvent
+
+    response = admin_client_verified.post(
+        reverse("admin:core_team_change", args=[team_a1.pk]),
+        {
+            "region": team_a1.region_id,
+            "name": team_a1.name,
+            "phone": "0300 047 2000",
+            "email": "vcs.north@justice.gov.uk",
+            "postal_address": "Victim Contact Unit\nPO Box 7\nLeeds LS1 1AA",
+            "opening_hours": "Monday to Friday, 9am to 5pm",
+            "opening_hours_welsh": "",
+        },
+    )
+    assert response.status_code == 302
+    team_a1.refresh_from_db()
+    assert team_a1.phone == "0300 047 2000"
+    assert team_a1.postal_lines == ["Victim Contact Unit", "PO Box 7", "Leeds LS1 1AA"]
+    assert AuditEvent.objects.filter(
+        object_type="core.Team", object_id=str(team_a1.pk), action=AuditAction.UPDATE
+    ).exists()

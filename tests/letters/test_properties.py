@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from offenders.models import KeyDate, KeyDateKind
-from parole.models import ConditionKind, LicenceConditionRequest
+from parole.models import ConditionKind, LicenceConditionRequest, ParoleReview, ReviewKind
 from tests.letters.helpers import pdf_text
 from tests.victims.factories import AddressFactory
 from vcs_portal.letters import services
@@ -150,7 +150,7 @@ WELSH = [
     language=st.sampled_from(["en", "cy"]),
     free_text=st.sampled_from(["", "We spoke on the phone last week.", "- one thing\n- another thing"]),
 )
-def test_no_letter_gives_the_exact_release_date(make_case, vlo, crd, kind, language, free_text):
+def test_no_letter_gives_the_exact_release_date(make_case, vlo, crd, kind, language, free_text, teammate):
     # A fixed surname: a random "May" followed by the house number reads as "May 12" in the PDF.
     case = make_case(
         reference=f"VCS-L{next(references):06d}",
@@ -168,9 +168,20 @@ def test_no_letter_gives_the_exact_release_date(make_case, vlo, crd, kind, langu
         source="x",
         recorded_by=vlo,
     )
+    # What the licence and VPS letters need from the record; a hearing whose dates are all before any CRD.
+    LicenceConditionRequest.objects.create(
+        case=case, kind=ConditionKind.NO_CONTACT, requested_on=dt.date(2026, 10, 1), recorded_by=vlo
+    )
+    ParoleReview.objects.create(
+        sentence=case.sentence,
+        referred_on=dt.date(2026, 9, 1),
+        kind=ReviewKind.ORAL,
+        hearing_on=dt.date(2027, 1, 20),
+        recorded_by=vlo,
+    )
     letter, _ = services.letter_draft(case=case, kind=kind, period_key="p")
     services.letter_update_free_text(actor=vlo, letter=letter, free_text=free_text or "Nothing else to add.")
-    letter = services.letter_approve(actor=vlo, letter=letter)
+    letter = services.letter_approve(actor=teammate, letter=letter)
     assert services.letter_pdf_store(letter_id=letter.pk)
     letter.refresh_from_db()
     text = pdf_text(bytes(letter.pdf))

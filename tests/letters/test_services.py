@@ -83,6 +83,7 @@ def test_editing_the_paragraph_renders_the_letter_again(case, vlo):
 
 
 def test_approval_freezes_the_letter_and_queues_its_pdf(case, vlo, django_capture_on_commit_callbacks):
+    # Drafted by the daily job and not changed: the case's own officer may approve it.
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
     with django_capture_on_commit_callbacks() as callbacks:
         letter = services.letter_approve(actor=vlo, letter=letter)
@@ -91,71 +92,75 @@ def test_approval_freezes_the_letter_and_queues_its_pdf(case, vlo, django_captur
     assert (letter.approved_by, letter.addressee, letter.branded) == (vlo, "Sam Reed", True)
     assert letter.address == case.victim.current_address
     assert letter.signatory == vlo.get_full_name()
-    assert audited(letter, AuditAction.UPDATE, "letter approved")
+    assert audited(
+        letter, AuditAction.UPDATE, "letter approved; drafted by the daily job; paragraph unchanged"
+    )
 
 
-def test_an_unresolved_placeholder_blocks_approval(case, vlo):
+def test_an_unresolved_placeholder_blocks_approval(case, vlo, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
     services.letter_update_free_text(actor=vlo, letter=letter, free_text="He was recalled on [[DATE]].")
-    with pytest.raises(ValidationError, match=r"still contains a placeholder or brackets \(\[\[, \]\]\)"):
-        services.letter_approve(actor=vlo, letter=letter)
+    with pytest.raises(
+        ValidationError, match=r"paragraph still contains a placeholder or brackets \(\[\[, \]\]\)"
+    ):
+        services.letter_approve(actor=teammate, letter=letter)
     services.letter_update_free_text(actor=vlo, letter=letter, free_text="Hello {{ offender_name }}")
     with pytest.raises(ValidationError, match=r"\{\{, \}\}"):
-        services.letter_approve(actor=vlo, letter=letter)
+        services.letter_approve(actor=teammate, letter=letter)
     letter.refresh_from_db()
     assert letter.status == LetterStatus.DRAFT
 
 
-def test_an_unresolved_placeholder_in_the_wording_blocks_approval(case, vlo):
+def test_an_unresolved_placeholder_in_the_wording_blocks_approval(case, vlo, teammate):
     from vcs_portal.letters.models import LetterTemplate
 
     letter, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
     # Wording saved around the admin's checks (the admin refuses it): nothing can be drafted or approved.
     LetterTemplate.objects.filter(kind=LetterKind.RECALL, language="en").update(body="Dear [[NAME]],")
     with pytest.raises(ValidationError, match=r"wording .* cannot be used \(Unfinished placeholder"):
-        services.letter_approve(actor=vlo, letter=letter)
+        services.letter_approve(actor=teammate, letter=letter)
     with pytest.raises(ValidationError, match="Ask an admin to correct it"):
         services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="y")
     _, problems = services.letter_preview(letter)
     assert problems and "Ask an admin" in problems[0]
 
 
-def test_an_empty_required_value_blocks_approval_with_what_to_do(make_case, vlo):
+def test_an_empty_required_value_blocks_approval_with_what_to_do(make_case, vlo, teammate):
     case = make_case(category="", key_dates=False)
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
     with pytest.raises(ValidationError) as error:
-        services.letter_approve(actor=vlo, letter=letter)
+        services.letter_approve(actor=teammate, letter=letter)
     messages = " ".join(error.value.messages)
     assert "needs next key date, which is empty. Record a future key date" in messages
     assert "needs security category, which is empty. Record the offender's security category" in messages
 
 
-def test_a_letter_that_needs_the_vlos_paragraph_cannot_go_without_it(case, vlo):
+def test_a_letter_that_needs_the_vlos_paragraph_cannot_go_without_it(case, vlo, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.PAROLE_OUTCOME, period_key="x")
     with pytest.raises(ValidationError, match="needs free text"):
-        services.letter_approve(actor=vlo, letter=letter)
+        services.letter_approve(actor=teammate, letter=letter)
     services.letter_update_free_text(actor=vlo, letter=letter, free_text="The Board did not direct release.")
-    assert services.letter_approve(actor=vlo, letter=letter).status == LetterStatus.APPROVED
+    assert services.letter_approve(actor=teammate, letter=letter).status == LetterStatus.APPROVED
 
 
-def test_a_paragraph_naming_the_prison_blocks_approval(case, vlo):
+def test_a_paragraph_naming_the_prison_blocks_approval(case, vlo, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
     services.letter_update_free_text(actor=vlo, letter=letter, free_text="He is back at hmp example now.")
-    with pytest.raises(ValidationError, match="names where the offender is held"):
-        services.letter_approve(actor=vlo, letter=letter)
+    with pytest.raises(ValidationError, match="names a prison or hospital"):
+        services.letter_approve(actor=teammate, letter=letter)
 
 
 @pytest.mark.parametrize(
     "written", ["14 March", "14/03/2027", "2027-03-14", "14 Mawrth", "14th March", "14/3/27"]
 )
-def test_a_paragraph_giving_the_exact_release_date_blocks_approval(case, vlo, written):
+def test_a_paragraph_giving_the_exact_release_date_blocks_approval(case, vlo, written, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.RELEASE, period_key="x")
     services.letter_update_free_text(actor=vlo, letter=letter, free_text=f"He leaves on {written}.")
     with pytest.raises(ValidationError, match="exact release date"):
-        services.letter_approve(actor=vlo, letter=letter)
+        services.letter_approve(actor=teammate, letter=letter)
 
 
-def test_another_date_that_contains_the_release_day_does_not_block_approval(make_case, vlo):
+def test_another_date_that_contains_the_release_day_does_not_block_approval(make_case, vlo, teammate):
     from offenders.models import KeyDateKind
 
     case = make_case(key_dates=False)
@@ -164,7 +169,7 @@ def test_another_date_that_contains_the_release_day_does_not_block_approval(make
     )
     letter, _ = services.letter_draft(case=case, kind=LetterKind.RELEASE, period_key="x")
     services.letter_update_free_text(actor=vlo, letter=letter, free_text="We spoke on 18 December 2026.")
-    assert services.letter_approve(actor=vlo, letter=letter).status == LetterStatus.APPROVED
+    assert services.letter_approve(actor=teammate, letter=letter).status == LetterStatus.APPROVED
 
 
 @pytest.mark.parametrize(
@@ -175,7 +180,7 @@ def test_another_date_that_contains_the_release_day_does_not_block_approval(make
         "Ar 18 Rhagfyr 2028 buom yn siarad.",
     ],
 )
-def test_the_same_day_and_month_in_another_year_does_not_block_approval(make_case, vlo, written):
+def test_the_same_day_and_month_in_another_year_does_not_block_approval(make_case, vlo, written, teammate):
     """An offer's reply-by date (today plus 28 days) may fall on the release's day and month."""
     from offenders.models import KeyDateKind
 
@@ -185,11 +190,11 @@ def test_the_same_day_and_month_in_another_year_does_not_block_approval(make_cas
     )
     letter, _ = services.letter_draft(case=case, kind=LetterKind.RELEASE, period_key="x")
     services.letter_update_free_text(actor=vlo, letter=letter, free_text=written)
-    assert services.letter_approve(actor=vlo, letter=letter).status == LetterStatus.APPROVED
+    assert services.letter_approve(actor=teammate, letter=letter).status == LetterStatus.APPROVED
 
 
 @pytest.mark.parametrize("written", ["on 18 December 2027.", "on 18 December.", "on December 18, 2027."])
-def test_the_release_day_and_month_alone_or_with_its_year_blocks_approval(make_case, vlo, written):
+def test_the_release_day_and_month_alone_or_with_its_year_blocks_approval(make_case, vlo, written, teammate):
     from offenders.models import KeyDateKind
 
     case = make_case(key_dates=False)
@@ -199,31 +204,31 @@ def test_the_release_day_and_month_alone_or_with_its_year_blocks_approval(make_c
     letter, _ = services.letter_draft(case=case, kind=LetterKind.RELEASE, period_key="x")
     services.letter_update_free_text(actor=vlo, letter=letter, free_text=f"He leaves {written}")
     with pytest.raises(ValidationError, match="exact release date"):
-        services.letter_approve(actor=vlo, letter=letter)
+        services.letter_approve(actor=teammate, letter=letter)
 
 
-def test_a_posted_letter_needs_a_safe_address(make_case, vlo):
+def test_a_posted_letter_needs_a_safe_address(make_case, vlo, teammate):
     case = make_case(address=False)
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
     with pytest.raises(ValidationError, match="no current safe address"):
-        services.letter_approve(actor=vlo, letter=letter)
+        services.letter_approve(actor=teammate, letter=letter)
     case.victim.preferred_channel = Channel.EMAIL
     case.victim.save()
-    assert services.letter_approve(actor=vlo, letter=letter).status == LetterStatus.APPROVED
+    assert services.letter_approve(actor=teammate, letter=letter).status == LetterStatus.APPROVED
 
 
-def test_an_approved_letter_cannot_be_edited_or_approved_again(case, vlo):
+def test_an_approved_letter_cannot_be_edited_or_approved_again(case, vlo, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
-    services.letter_approve(actor=vlo, letter=letter)
+    services.letter_approve(actor=teammate, letter=letter)
     with pytest.raises(ValidationError, match="approved cannot be changed"):
         services.letter_update_free_text(actor=vlo, letter=letter, free_text="x")
     with pytest.raises(ValidationError, match="approved cannot be approved"):
-        services.letter_approve(actor=vlo, letter=letter)
+        services.letter_approve(actor=teammate, letter=letter)
 
 
-def test_the_approved_words_do_not_change_when_the_case_does(case, vlo):
+def test_the_approved_words_do_not_change_when_the_case_does(case, vlo, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
-    letter = services.letter_approve(actor=vlo, letter=letter)
+    letter = services.letter_approve(actor=teammate, letter=letter)
     SecurityCategoryChange.objects.create(
         offender=case.offender, category="D", effective_on=case.sentence.sentence_date, recorded_by=vlo
     )
@@ -235,9 +240,9 @@ def test_the_approved_words_do_not_change_when_the_case_does(case, vlo):
 # --- sending -----------------------------------------------------------------------------------
 
 
-def test_draft_approve_send_logs_a_contact_on_the_case(case, vlo):
+def test_draft_approve_send_logs_a_contact_on_the_case(case, vlo, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo)
-    letter = services.letter_approve(actor=vlo, letter=letter)
+    letter = services.letter_approve(actor=teammate, letter=letter)
     letter = services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.POSTED)
     assert (letter.status, letter.sent_via, letter.sent_by) == (LetterStatus.SENT, SentVia.POSTED, vlo)
     contact = Contact.objects.get(case=case)
@@ -251,9 +256,9 @@ def test_draft_approve_send_logs_a_contact_on_the_case(case, vlo):
     assert audited(letter, AuditAction.UPDATE, "letter sent: posted")
 
 
-def test_an_emailed_letter_is_logged_as_an_email(case, vlo):
+def test_an_emailed_letter_is_logged_as_an_email(case, vlo, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
-    letter = services.letter_approve(actor=vlo, letter=letter)
+    letter = services.letter_approve(actor=teammate, letter=letter)
     services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.EMAILED)
     assert Contact.objects.get(case=case).method == Method.EMAIL
 
@@ -265,9 +270,9 @@ def test_a_draft_cannot_be_sent(case, vlo):
     assert not Contact.objects.exists()
 
 
-def test_a_letter_is_not_posted_to_an_address_that_changed_after_approval(case, vlo):
+def test_a_letter_is_not_posted_to_an_address_that_changed_after_approval(case, vlo, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
-    letter = services.letter_approve(actor=vlo, letter=letter)
+    letter = services.letter_approve(actor=teammate, letter=letter)
     old = case.victim.addresses.get()
     old.is_current, old.do_not_use = False, True
     old.save()
@@ -279,48 +284,131 @@ def test_a_letter_is_not_posted_to_an_address_that_changed_after_approval(case, 
     assert letter.status == LetterStatus.APPROVED
 
 
-def test_a_failed_contact_log_leaves_the_letter_unsent(case, vlo, monkeypatch):
+def test_a_failed_contact_log_leaves_the_letter_unsent(case, vlo, monkeypatch, teammate):
     def broken(**kwargs):
         raise ValidationError({"occurred_on": "nope"})
 
     monkeypatch.setattr(services, "contact_record", broken)
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
-    letter = services.letter_approve(actor=vlo, letter=letter)
+    letter = services.letter_approve(actor=teammate, letter=letter)
     with pytest.raises(ValidationError):
         services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.POSTED)
     letter.refresh_from_db()
     assert letter.status == LetterStatus.APPROVED
 
 
-def test_cancelling_keeps_the_letter_and_its_period(case, vlo):
+def test_a_cancelled_letter_stays_on_record_and_can_be_drafted_again(case, vlo):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
     letter = services.letter_cancel(actor=vlo, letter=letter)
     assert letter.status == LetterStatus.CANCELLED and letter.cancelled_by == vlo
-    again, created = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
-    assert not created and again.pk == letter.pk
+    again, created = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo)
+    assert created and again.pk != letter.pk and again.status == LetterStatus.DRAFT
+    assert Letter.objects.filter(case=case, period_key="2027").count() == 2
+    twice, created_twice = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    assert (twice.pk, created_twice) == (again.pk, False)
     with pytest.raises(ValidationError):
         services.letter_cancel(actor=vlo, letter=letter)
     assert audited(letter, AuditAction.UPDATE, "letter cancelled")
 
 
+def test_an_approved_letter_whose_address_changed_is_cancelled_and_drafted_again(case, vlo, teammate):
+    """The refusal says "cancel it and draft it again": both work, and the new one has the new address."""
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    old = case.victim.addresses.get()
+    old.is_current, old.do_not_use = False, True
+    old.save()
+    new_address = AddressFactory(victim=case.victim, recorded_by=vlo, line_1="3 New Road", postcode="M6 1AA")
+    with pytest.raises(ValidationError, match="Cancel it and draft it again"):
+        services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.POSTED)
+    services.letter_cancel(actor=vlo, letter=letter)
+    key = services.period_key_for(case=case, kind=LetterKind.ANNUAL, on=dt.date(2026, 11, 20))
+    again, created = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key=key, actor=vlo)
+    assert created and key == "2027"
+    again = services.letter_approve(actor=teammate, letter=again)
+    assert again.address == new_address
+
+
+# --- the second pair of eyes --------------------------------------------------------------------
+
+
+def test_the_vlo_who_drafted_a_letter_cannot_approve_it(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo)
+    with pytest.raises(ValidationError, match="someone else must approve it"):
+        services.letter_approve(actor=vlo, letter=letter)
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.DRAFT
+
+
+def test_the_vlo_who_last_changed_the_paragraph_cannot_approve_it(case, vlo, teammate):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
+    services.letter_update_free_text(actor=teammate, letter=letter, free_text="He broke a condition.")
+    with pytest.raises(ValidationError, match="someone else must approve it"):
+        services.letter_approve(actor=teammate, letter=letter)
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    assert letter.status == LetterStatus.APPROVED and letter.approved_by == vlo
+    assert audited(
+        letter,
+        AuditAction.UPDATE,
+        f"letter approved; drafted by the daily job; paragraph last changed by user {teammate.pk}",
+    )
+
+
+def test_a_teammate_or_a_manager_approves_a_vlos_letter(make_case, vlo, teammate, manager):
+    for approver in (teammate, manager):
+        case = make_case()
+        letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo)
+        letter = services.letter_approve(actor=approver, letter=letter)
+        assert letter.approved_by == approver
+        assert audited(
+            letter, AuditAction.UPDATE, f"letter approved; drafted by user {vlo.pk}; paragraph unchanged"
+        )
+
+
+def test_a_vlo_of_another_team_cannot_approve(case, vlo, other_team_vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo)
+    with pytest.raises(ValidationError, match="Only a Victim Liaison Officer of the case's team"):
+        services.letter_approve(actor=other_team_vlo, letter=letter)
+
+
+def test_without_the_second_check_a_vlo_approves_their_own_letter(case, vlo, settings):
+    settings.VCS_LETTER_SECOND_CHECK = False
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo)
+    assert services.letter_approve(actor=vlo, letter=letter).approved_by == vlo
+
+
+# --- data from the record is printed as it is -----------------------------------------------------
+
+
+def test_a_victim_whose_name_contains_template_syntax_can_be_written_to(make_case, vlo):
+    case = make_case(victim__first_name="{{ Sam }}", victim__last_name="{% Reed %} [[x]]")
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    assert letter.status == LetterStatus.APPROVED
+    assert letter.addressee == "{{ Sam }} {% Reed %} [[x]]"
+    services.letter_pdf_store(letter_id=letter.pk)
+    letter.refresh_from_db()
+    assert "Dear {{ Sam }} {% Reed %} [[x]]" in pdf_text(bytes(letter.pdf))
+
+
 # --- the PDF -----------------------------------------------------------------------------------
 
 
-def test_the_render_task_stores_the_pdf(case, vlo):
+def test_the_render_task_stores_the_pdf(case, vlo, teammate):
     from vcs_portal.letters.tasks import letter_render_task
 
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
     assert letter_render_task(letter.pk) is False  # a draft has no PDF
-    services.letter_approve(actor=vlo, letter=letter)
+    services.letter_approve(actor=teammate, letter=letter)
     assert letter_render_task(letter.pk) is True
     letter.refresh_from_db()
     assert bytes(letter.pdf).startswith(b"%PDF") and letter.pdf_pages == 1
     assert "Your yearly update about Dan Marsh" in pdf_text(bytes(letter.pdf))
 
 
-def test_a_cancelled_letter_gets_no_pdf(case, vlo):
+def test_a_cancelled_letter_gets_no_pdf(case, vlo, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
-    services.letter_approve(actor=vlo, letter=letter)
+    services.letter_approve(actor=teammate, letter=letter)
     services.letter_cancel(actor=vlo, letter=letter)
     assert services.letter_pdf_store(letter_id=letter.pk) is False
 

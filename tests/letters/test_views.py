@@ -31,8 +31,8 @@ def letter(case):
 
 
 @pytest.fixture
-def approved(letter, vlo):
-    return services.letter_approve(actor=vlo, letter=letter)
+def approved(letter, vlo, teammate):
+    return services.letter_approve(actor=teammate, letter=letter)
 
 
 # --- access: anonymous → sign in, outsider → 404, permitted → 200 ------------------------------------
@@ -84,9 +84,11 @@ def test_nobody_sees_another_teams_letters_in_the_list(outsider_client, manager_
 # --- the list --------------------------------------------------------------------------------------
 
 
-def test_the_list_shows_the_work_to_do_and_filters_by_status(vlo_client, vlo, case, letter, approved):
+def test_the_list_shows_the_work_to_do_and_filters_by_status(
+    vlo_client, vlo, case, letter, approved, teammate
+):
     sent, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
-    services.letter_approve(actor=vlo, letter=sent)
+    services.letter_approve(actor=teammate, letter=sent)
     services.letter_mark_sent(actor=vlo, letter=sent, sent_via="posted")
     page = text(vlo_client.get(reverse("letters:list")))
     assert "Letters to approve or send" in page
@@ -229,17 +231,19 @@ def test_a_draft_has_no_pdf(vlo_client, letter):
 # --- bulk print -------------------------------------------------------------------------------------------
 
 
-def test_a_manager_prints_todays_approved_letters_as_one_pdf(manager_client, manager, make_case, vlo):
+def test_a_manager_prints_todays_approved_letters_as_one_pdf(
+    manager_client, manager, make_case, vlo, teammate
+):
     letters = []
     for i in range(3):
         case = make_case(reference=f"VCS-2026-10000{i}", offender__last_name=f"Marsh{i}")
         letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
-        letters.append(services.letter_approve(actor=vlo, letter=letter))
+        letters.append(services.letter_approve(actor=teammate, letter=letter))
     long, _ = services.letter_draft(case=case, kind=LetterKind.RECALL, period_key="x")
     services.letter_update_free_text(
         actor=vlo, letter=long, free_text="\n\n".join(["Words and words. " * 40] * 10)
     )
-    letters.append(services.letter_approve(actor=vlo, letter=long))
+    letters.append(services.letter_approve(actor=teammate, letter=long))
     services.letter_draft(
         case=case, kind=LetterKind.OFFER, period_key="draft-only"
     )  # not approved: not printed

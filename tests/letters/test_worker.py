@@ -34,10 +34,10 @@ def _reset_routes() -> None:
     app.amqp.__dict__.pop("router", None)
 
 
-def test_the_render_task_runs_in_a_worker_and_stores_the_pdf(case, vlo, own_queue):
+def test_the_render_task_runs_in_a_worker_and_stores_the_pdf(case, vlo, own_queue, teammate):
     letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027", actor=vlo)
     with start_worker(app, perform_ping_check=False, queues=[own_queue], shutdown_timeout=30):
-        services.letter_approve(actor=vlo, letter=letter)  # commits; on_commit queues the task
+        services.letter_approve(actor=teammate, letter=letter)  # commits; on_commit queues the task
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             stored = Letter.objects.filter(pk=letter.pk).values_list("pdf", "pdf_pages").get()

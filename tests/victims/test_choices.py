@@ -202,6 +202,16 @@ def change_preferences(case, vlo, **changes):
     return choices.choice_preferences(actor=vlo, case=case, received_on=TODAY, how_received="", **answers)
 
 
+def test_the_large_print_preference_is_saved_and_audited(case, vlo):
+    change_preferences(case, vlo, large_print=True)
+    assert Victim.objects.get(pk=case.victim_id).large_print is True
+    assert AuditEvent.objects.filter(
+        object_type="victims.Victim", action=AuditAction.UPDATE, summary="preferences changed: large_print"
+    ).exists()
+    change_preferences(case, vlo, safe_times_to_call="Mornings")  # not given: left as it is
+    assert Victim.objects.get(pk=case.victim_id).large_print is True
+
+
 def test_preferences_update_the_victim(case, vlo):
     change_preferences(
         case, vlo, preferred_channel=Channel.PHONE, phone=PHONE, safe_times_to_call="After 6pm"

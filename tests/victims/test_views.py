@@ -657,11 +657,11 @@ def test_recording_a_recategorisation_saves_the_event_and_category(vlo_client, v
         case,
         kind=EventKind.RECATEGORISATION,
         security_category=SecurityCategory.D,
-        location="HMP Open",
+        location="HMP Leyhill",
     )
     assert response.status_code == 302
     event = SentenceEvent.objects.get(sentence=case.sentence, kind=EventKind.RECATEGORISATION)
-    assert event.occurred_on == dt.date(2026, 5, 1) and event.location == "HMP Open"
+    assert event.occurred_on == dt.date(2026, 5, 1) and event.location == "HMP Leyhill"
     change = SecurityCategoryChange.objects.get(offender=case.offender)
     assert change.category == SecurityCategory.D and change.effective_on == dt.date(2026, 5, 1)
     assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(event.pk), actor=vlo).exists()

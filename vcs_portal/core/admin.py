@@ -106,9 +106,16 @@ class RegionAdmin(AuditedAdmin):
 
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin):
-    list_display = ["name", "region"]
+    list_display = ["name", "region", "phone", "email"]
     list_filter = ["region"]
     search_fields = ["name"]
+    fieldsets = (
+        (None, {"fields": ("region", "name")}),
+        (
+            "How victims reach the team (printed on letters)",
+            {"fields": ("phone", "email", "postal_address", "opening_hours", "opening_hours_welsh")},
+        ),
+    )
 
 
 @admin.register(AuditEvent)

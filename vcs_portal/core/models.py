@@ -33,6 +33,16 @@ class Team(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=100)
+    # How victims reach the team: printed on letters (the ways that fit each victim's channel).
+    phone = models.CharField(max_length=30, blank=True, help_text="The team's phone line for victims.")
+    email = models.EmailField(blank=True, help_text="The team's shared mailbox for victims.")
+    postal_address = models.TextField(blank=True, help_text="The unit's postal address, one line per line.")
+    opening_hours = models.CharField(
+        max_length=150, blank=True, help_text="When the phone is answered, e.g. Monday to Friday, 9am to 5pm."
+    )
+    opening_hours_welsh = models.CharField(
+        max_length=150, blank=True, help_text="The same in Welsh, e.g. Dydd Llun i ddydd Gwener, 9am i 5pm."
+    )
 
     class Meta:
         ordering = ["region__name", "name"]
@@ -40,6 +50,10 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.region.name})" if self.region_id else self.name
+
+    @property
+    def postal_lines(self) -> list[str]:
+        return [line.strip() for line in self.postal_address.splitlines() if line.strip()]
 
 
 class Role(models.TextChoices):

@@ -9,10 +9,16 @@ Placeholders are listed in ``rendering.PLACEHOLDERS``; ``{{ free_text }}`` outsi
 
 from __future__ import annotations
 
-CONTACT_EN = "You can contact me by email at {{ officer_email }}. Please quote the reference {{ reference }}."
-CONTACT_CY = (
-    "Gallwch chi gysylltu â mi drwy e-bost yn {{ officer_email }}. Nodwch y cyfeirnod {{ reference }}."
+# How to reach us: the ways that fit the victim's chosen channel (rendering.contact_ways_text).
+CONTACT_EN = "{{ contact_ways }} {% if opening_hours %}{{ opening_hours }} {% endif %}Please quote the reference {{ reference }}."
+CONTACT_CY = "{{ contact_ways }} {% if opening_hours %}{{ opening_hours }} {% endif %}Nodwch y cyfeirnod {{ reference }}."
+# Wherever a letter speaks of safety, a phone number (the team's): never only an email address.
+SAFETY_EN = (
+    "If you are worried about your safety, call us on {{ team_phone }}. If you are in danger, call 999."
 )
+SAFETY_CY = "Os ydych chi'n poeni am eich diogelwch, ffoniwch ni ar {{ team_phone }}. Os ydych chi mewn perygl, ffoniwch 999."
+BREACH_EN = "If {{ offender_name }} contacts you, or you see them where they should not be, call the police. Then tell me."
+BREACH_CY = "Os bydd {{ offender_name }} yn cysylltu â chi, neu os byddwch chi'n gweld {{ offender_name }} lle na ddylai fod, ffoniwch yr heddlu. Yna rhowch wybod i mi."
 FREE = "{% if free_text %}{{ free_text }}{% endif %}"
 NEXT_EN = "{% if next_key_date %}The next key date is {{ next_key_date }}.{% endif %}"
 NEXT_CY = "{% if next_key_date %}Y dyddiad allweddol nesaf yw {{ next_key_date }}.{% endif %}"
@@ -66,7 +72,7 @@ Rhowch wybod i mi beth hoffech chi ei wneud erbyn {{{{ reply_by }}}}. {CONTACT_C
         "en",
         "Your yearly update about {{ offender_name }}",
         f"""This is your yearly update from the Victim Contact Scheme. Here is where things stand now:
-- The current security category is {{{{ security_category }}}}.
+- The current security category is {{{{ security_category }}}}. {{{{ category_meaning }}}}
 - The next key date is {{{{ next_key_date }}}}.
 
 {FREE}
@@ -80,7 +86,7 @@ I will write to you again if anything important changes. If you do not want thes
         "cy",
         "Eich diweddariad blynyddol am {{ offender_name }}",
         f"""Dyma eich diweddariad blynyddol gan y Cynllun Cyswllt â Dioddefwyr. Dyma sut mae pethau nawr:
-- Y categori diogelwch presennol yw {{{{ security_category }}}}.
+- Y categori diogelwch presennol yw {{{{ security_category }}}}. {{{{ category_meaning }}}}
 - Y dyddiad allweddol nesaf yw {{{{ next_key_date }}}}.
 
 {FREE}
@@ -131,7 +137,9 @@ An open prison has fewer locks and walls than a closed prison. People there are 
 
 {NEXT_EN}
 
-If you are worried about your safety, or you want to ask for conditions such as no contact with you, please get in touch. {CONTACT_EN}""",
+If you want to ask for conditions, such as no contact with you, please get in touch. {SAFETY_EN}
+
+{CONTACT_EN}""",
     ),
     (
         "open_conditions",
@@ -145,7 +153,9 @@ Mae llai o gloeon a waliau mewn carchar agored nag mewn carchar caeedig. Mae'r b
 
 {NEXT_CY}
 
-Os ydych chi'n poeni am eich diogelwch, neu os hoffech chi ofyn am amodau fel dim cysylltiad â chi, cysylltwch â mi. {CONTACT_CY}""",
+Os hoffech chi ofyn am amodau, fel dim cysylltiad â chi, cysylltwch â mi. {SAFETY_CY}
+
+{CONTACT_CY}""",
     ),
     # --- parole review coming up ----------------------------------------------------------------
     (
@@ -210,11 +220,18 @@ Gallwch chi ofyn am grynodeb byr o'r rhesymau dros y penderfyniad. Ar gyfer rhai
 
 Being on licence means living in the community under strict rules. A probation officer will supervise {{{{ offender_name }}}}. If the rules are broken, {{{{ offender_name }}}} can be sent back to prison.
 
+{{% if conditions %}}You asked for these licence conditions. This is what was decided:
+{{{{ conditions }}}}{{% endif %}}
+
 {FREE}
 
 {{% if licence_end_month %}}The licence is due to end in {{{{ licence_end_month }}}}.{{% endif %}}
 
-If you are worried about your safety, please get in touch. {CONTACT_EN} If you are in danger, call 999.""",
+{BREACH_EN}
+
+{SAFETY_EN}
+
+{CONTACT_EN}""",
     ),
     (
         "release",
@@ -224,24 +241,34 @@ If you are worried about your safety, please get in touch. {CONTACT_EN} If you a
 
 Mae bod ar drwydded yn golygu byw yn y gymuned o dan reolau llym. Bydd swyddog prawf yn goruchwylio {{{{ offender_name }}}}. Os bydd y rheolau'n cael eu torri, gellir anfon {{{{ offender_name }}}} yn ôl i'r carchar.
 
+{{% if conditions %}}Fe ofynnoch chi am yr amodau trwydded hyn. Dyma beth gafodd ei benderfynu:
+{{{{ conditions }}}}{{% endif %}}
+
 {FREE}
 
 {{% if licence_end_month %}}Mae disgwyl i'r drwydded ddod i ben yn ystod mis {{{{ licence_end_month }}}}.{{% endif %}}
 
-Os ydych chi'n poeni am eich diogelwch, cysylltwch â mi. {CONTACT_CY} Os ydych chi mewn perygl, ffoniwch 999.""",
+{BREACH_CY}
+
+{SAFETY_CY}
+
+{CONTACT_CY}""",
     ),
     # --- licence conditions -----------------------------------------------------------------------
     (
         "licence_conditions",
         "en",
         "Licence conditions for {{ offender_name }}",
-        f"""I am writing to tell you about the licence conditions that concern you. {{{{ offender_name }}}} must keep to these rules after release:
+        f"""I am writing to tell you about the licence conditions that concern you. These are the conditions you asked for, and what was decided:
+{{{{ conditions }}}}
 
-{{{{ free_text }}}}
+{FREE}
 
-If any of these rules are broken, {{{{ offender_name }}}} can be sent back to prison. If {{{{ offender_name }}}} contacts you, or you see them where they should not be, call the police and then tell me.
+If any of these rules are broken, {{{{ offender_name }}}} can be sent back to prison. {BREACH_EN}
 
 {{% if licence_end_month %}}The licence is due to end in {{{{ licence_end_month }}}}. After that, these rules no longer apply.{{% endif %}}
+
+{SAFETY_EN}
 
 {CONTACT_EN}""",
     ),
@@ -249,13 +276,16 @@ If any of these rules are broken, {{{{ offender_name }}}} can be sent back to pr
         "licence_conditions",
         "cy",
         "Amodau trwydded {{ offender_name }}",
-        f"""Rwy'n ysgrifennu atoch chi am yr amodau trwydded sy'n ymwneud â chi. Rhaid i {{{{ offender_name }}}} gadw at y rheolau hyn ar ôl y rhyddhau:
+        f"""Rwy'n ysgrifennu atoch chi am yr amodau trwydded sy'n ymwneud â chi. Dyma'r amodau y gofynnoch chi amdanyn nhw, a beth gafodd ei benderfynu:
+{{{{ conditions }}}}
 
-{{{{ free_text }}}}
+{FREE}
 
-Os bydd unrhyw un o'r rheolau hyn yn cael eu torri, gellir anfon {{{{ offender_name }}}} yn ôl i'r carchar. Os bydd {{{{ offender_name }}}} yn cysylltu â chi, neu os byddwch chi'n gweld {{{{ offender_name }}}} lle na ddylai fod, ffoniwch yr heddlu ac yna rhowch wybod i mi.
+Os bydd unrhyw un o'r rheolau hyn yn cael eu torri, gellir anfon {{{{ offender_name }}}} yn ôl i'r carchar. {BREACH_CY}
 
 {{% if licence_end_month %}}Mae disgwyl i'r drwydded ddod i ben yn ystod mis {{{{ licence_end_month }}}}. Ar ôl hynny, ni fydd y rheolau hyn yn berthnasol mwyach.{{% endif %}}
+
+{SAFETY_CY}
 
 {CONTACT_CY}""",
     ),
@@ -289,7 +319,7 @@ Os oes gennych chi unrhyw bryderon neu gwestiynau, cysylltwch â mi. {CONTACT_CY
         "vps_invitation",
         "en",
         "Would you like to write a Victim Personal Statement?",
-        f"""The Parole Board will look at {{{{ offender_name }}}}'s case. You can write a Victim Personal Statement for the Board, if you want to.
+        f"""The Parole Board will look at {{{{ offender_name }}}}'s case at a hearing in {{{{ hearing_month }}}}. You can write a Victim Personal Statement for the Board, if you want to.
 
 A Victim Personal Statement is your chance to say, in your own words, how the crime has affected you and your family. You can also say how you might feel if {{{{ offender_name }}}} is released.
 
@@ -297,13 +327,15 @@ Before you decide, please know this. The Board may share your statement with {{{
 
 {FREE}
 
-If you would like to write a statement, please tell me by {{{{ reply_by }}}}. I can help you with it. {CONTACT_EN}""",
+If you would like to write a statement, I need it by {{{{ statement_by }}}}. Then I can send it to the Board in time. I can help you write it.
+
+{CONTACT_EN}""",
     ),
     (
         "vps_invitation",
         "cy",
         "Hoffech chi ysgrifennu Datganiad Personol Dioddefwr?",
-        f"""Bydd y Bwrdd Parôl yn edrych ar achos {{{{ offender_name }}}}. Gallwch chi ysgrifennu Datganiad Personol Dioddefwr ar gyfer y Bwrdd, os hoffech chi.
+        f"""Bydd y Bwrdd Parôl yn edrych ar achos {{{{ offender_name }}}} mewn gwrandawiad ym mis {{{{ hearing_month }}}}. Gallwch chi ysgrifennu Datganiad Personol Dioddefwr ar gyfer y Bwrdd, os hoffech chi.
 
 Mae Datganiad Personol Dioddefwr yn gyfle i chi ddweud, yn eich geiriau eich hun, sut mae'r drosedd wedi effeithio arnoch chi a'ch teulu. Gallwch chi hefyd ddweud sut y gallech chi deimlo pe bai'r Bwrdd yn rhyddhau {{{{ offender_name }}}}.
 
@@ -311,7 +343,9 @@ Cyn i chi benderfynu, mae'n bwysig i chi wybod hyn. Gall y Bwrdd rannu eich datg
 
 {FREE}
 
-Os hoffech chi ysgrifennu datganiad, rhowch wybod i mi erbyn {{{{ reply_by }}}}. Gallaf i eich helpu gyda hyn. {CONTACT_CY}""",
+Os hoffech chi ysgrifennu datganiad, mae angen i mi ei gael erbyn {{{{ statement_by }}}}. Wedyn gallaf i ei anfon at y Bwrdd mewn pryd. Gallaf i eich helpu i'w ysgrifennu.
+
+{CONTACT_CY}""",
     ),
     # --- opt-out confirmation ---------------------------------------------------------------------------
     (
@@ -335,6 +369,16 @@ Gallwch chi newid eich meddwl ar unrhyw adeg. Os hoffech chi ymuno â'r cynllun 
 {FREE}""",
     ),
 ]
+
+
+def templates_refresh(model: type) -> int:
+    """Give every wording no admin has edited (``updated_by`` empty) the current default."""
+    updated = 0
+    for kind, language, subject, body in DEFAULT_TEMPLATES:
+        updated += model.objects.filter(kind=kind, language=language, updated_by__isnull=True).update(
+            subject=subject, body=body
+        )
+    return updated
 
 
 def templates_load(model: type) -> int:

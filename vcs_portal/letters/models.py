@@ -90,7 +90,8 @@ class Letter(models.Model):
 
     ``period_key`` names what the letter is for (``2027`` for an annual letter, ``crd:2027-03-14``
     for a release alert, the drafting date for a letter drafted by hand): with the unique
-    constraint it makes every sweep safe to re-run.
+    constraint it makes every sweep safe to re-run. A cancelled letter stays on record but frees
+    its period, so the letter can be drafted again (to a new address, say).
     """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
@@ -111,6 +112,9 @@ class Letter(models.Model):
         help_text="The safe address the letter was approved for.",
     )
     branded = models.BooleanField(default=True)
+    large_print = models.BooleanField(
+        default=False, help_text="Printed in large print (the victim's preference)."
+    )
     signatory = models.CharField(max_length=150, blank=True)
     letter_date = models.DateField(null=True, blank=True, help_text="The date printed on the letter.")
     pdf = models.BinaryField(null=True, blank=True, editable=False)
@@ -134,6 +138,15 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     sent_via = models.CharField(max_length=10, choices=SentVia.choices, blank=True)
+    last_edited_at = models.DateTimeField(null=True, blank=True)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who last changed the VLO's paragraph: with the drafter, not the one who approves it.",
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -144,8 +157,11 @@ class Letter(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # A cancelled letter does not count: the letter for that period can be drafted again.
             models.UniqueConstraint(
-                fields=["case", "kind", "period_key"], name="letter_once_per_case_kind_period"
+                fields=["case", "kind", "period_key"],
+                condition=~models.Q(status="cancelled"),
+                name="letter_once_per_case_kind_period",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | ~models.Q(sent_via=""),

@@ -9,7 +9,6 @@ serves the app's own static files and refuses every other URL.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,10 +18,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from offenders.models import INDETERMINATE_TYPES, EventKind, KeyDateKind, SentenceEvent, SentenceType
+from parole.models import ConditionKind, ConditionOutcome, LicenceConditionRequest, ParoleReview
 from vcs_portal.core.pdf import PDF_BASE_URL, AssetRefused, render_document
 from vcs_portal.core.pdf import StaticOnlyFetcher as StaticOnlyFetcher  # re-exported for the letters' tests
 from vcs_portal.core.pdf import static_path_for as static_path_for  # re-exported for the letters' tests
-from victims.models import Case, Language, RestrictionKind
+from victims.deadlines import is_working_day, vps_due
+from victims.models import Case, Channel, Language, RestrictionKind
 from victims.selectors import current_key_dates
 
 from . import sandbox
@@ -60,6 +61,30 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "letter_date": ("The date on the letter", ""),
     "reply_by": ("A date to reply by (the letter's date plus VCS_LETTER_REPLY_DAYS)", ""),
     "reconsideration_days": ("Days the victim has to ask for a parole decision to be reconsidered", ""),
+    "category_meaning": (
+        "What the current security category means, in plain words",
+        "Record the offender's security category on the case",
+    ),
+    "conditions": (
+        "The licence conditions the victim asked for, one a line: imposed, refused (with the reason "
+        "recorded) or not yet decided",
+        "Record the licence conditions the victim asked for, and what was decided, on the parole page",
+    ),
+    "hearing_month": (
+        "The month of the coming parole hearing, e.g. “May 2027”",
+        "Record the parole hearing (the review's hearing date) on the case",
+    ),
+    "statement_by": (
+        "The date the statement must reach the VLO: VCS_VPS_REPLY_WORKING_DAYS working days before "
+        "the Board's deadline",
+        "Record the parole hearing (the review's hearing date) on the case",
+    ),
+    "contact_ways": ("How the victim can reach us, in the ways that fit their chosen channel", ""),
+    "team_phone": (
+        "The team's phone number (always given where the letter speaks of safety)",
+        "Ask an admin to add the team's phone number (Admin, Teams)",
+    ),
+    "opening_hours": ("When the team's phone is answered", ""),
     "free_text": ("The VLO's own paragraph", "Write the paragraph that says what has happened"),
 }
 
@@ -121,6 +146,84 @@ SECURITY_CATEGORY_TEXT = {
     },
 }
 
+# What each category means for the victim, in plain words (DOMAIN.md s.7: say what changed).
+CATEGORY_MEANING = {
+    Language.ENGLISH: {
+        "A": "This is for people who would be most dangerous to the public if they escaped.",
+        "B": "This is a closed prison with high security.",
+        "C": "This is a closed prison. People there are not trusted in open conditions.",
+        "D": "This is an open prison. People there may go out to work or train, under strict rules.",
+        "R": "This is the highest security, for women and young people.",
+        "CL": "This is a closed prison. People there are not trusted in open conditions.",
+        "OP": "This is an open prison. People there may go out to work or train, under strict rules.",
+        "YC": "This is a closed unit for young people.",
+        "YO": "This is an open unit for young people, with strict rules.",
+        "H": "This is a secure hospital. The doctors and the Ministry of Justice decide on any leave.",
+    },
+    Language.WELSH: {
+        "A": "Mae hyn ar gyfer pobl a fyddai'n fwyaf peryglus i'r cyhoedd pe baen nhw'n dianc.",
+        "B": "Carchar caeedig gyda diogelwch uchel yw hwn.",
+        "C": "Carchar caeedig yw hwn. Nid yw'r bobl yno yn cael eu trystio mewn amodau agored.",
+        "D": "Carchar agored yw hwn. Gall y bobl yno fynd allan i weithio neu hyfforddi, o dan reolau llym.",
+        "R": "Dyma'r diogelwch uchaf, ar gyfer menywod a phobl ifanc.",
+        "CL": "Carchar caeedig yw hwn. Nid yw'r bobl yno yn cael eu trystio mewn amodau agored.",
+        "OP": "Carchar agored yw hwn. Gall y bobl yno fynd allan i weithio neu hyfforddi, o dan reolau llym.",
+        "YC": "Uned gaeedig i bobl ifanc yw hon.",
+        "YO": "Uned agored i bobl ifanc yw hon, gyda rheolau llym.",
+        "H": "Ysbyty diogel yw hwn. Y meddygon a'r Weinyddiaeth Gyfiawnder sy'n penderfynu am absenoldeb.",
+    },
+}
+
+# A licence condition the victim asked for, in plain words, and what became of it.
+CONDITION_TEXT = {
+    Language.ENGLISH: {
+        ConditionKind.NO_CONTACT: "No contact with you",
+        ConditionKind.EXCLUSION_ZONE: "An exclusion zone (an area they must not go into)",
+        ConditionKind.NON_ASSOCIATION: "Not to meet certain named people",
+        ConditionKind.OTHER: "Another condition you asked for",
+    },
+    Language.WELSH: {
+        ConditionKind.NO_CONTACT: "Dim cysylltiad â chi",
+        ConditionKind.EXCLUSION_ZONE: "Parth gwahardd (ardal na chaiff fynd iddi)",
+        ConditionKind.NON_ASSOCIATION: "Peidio â chwrdd â phobl a enwir",
+        ConditionKind.OTHER: "Amod arall y gofynnoch chi amdano",
+    },
+}
+OUTCOME_TEXT = {
+    Language.ENGLISH: {
+        ConditionOutcome.IMPOSED: "{what}: this is a condition of the licence.",
+        ConditionOutcome.NOT_IMPOSED: "{what}: this was not made a condition. The reason given was: {reason}",
+        ConditionOutcome.REQUESTED: "{what}: we have asked for this. No decision has been made yet.",
+        "no_reason": "no reason has been recorded yet. I will ask for it and tell you.",
+    },
+    Language.WELSH: {
+        ConditionOutcome.IMPOSED: "{what}: mae hwn yn un o amodau'r drwydded.",
+        ConditionOutcome.NOT_IMPOSED: "{what}: ni chafodd hwn ei wneud yn amod. Y rheswm oedd: {reason}",
+        ConditionOutcome.REQUESTED: "{what}: rydyn ni wedi gofyn am hyn. Nid oes penderfyniad eto.",
+        "no_reason": "nid oes rheswm wedi'i gofnodi eto. Byddaf i'n gofyn amdano ac yn dweud wrthych chi.",
+    },
+}
+
+# How a victim can reach us, by their chosen channel; a phone number is offered with each.
+CONTACT_WAYS = {
+    Language.ENGLISH: {
+        Channel.LETTER: "You can write to me at {address}.",
+        Channel.PHONE: "You can call me on {phone}.",
+        Channel.EMAIL: "You can email me at {email}.",
+        Channel.VISIT: "To arrange a visit, call me on {phone}.",
+        "or_call": "Or you can call {phone}.",
+        "hours": "The phone line is open {hours}.",
+    },
+    Language.WELSH: {
+        Channel.LETTER: "Gallwch chi ysgrifennu ataf i yn {address}.",
+        Channel.PHONE: "Gallwch chi fy ffonio i ar {phone}.",
+        Channel.EMAIL: "Gallwch chi anfon e-bost ataf i yn {email}.",
+        Channel.VISIT: "I drefnu ymweliad, ffoniwch fi ar {phone}.",
+        "or_call": "Neu gallwch chi ffonio {phone}.",
+        "hours": "Mae'r llinell ffôn ar agor {hours}.",
+    },
+}
+
 # What happens on each key date, said so that it follows a month.
 KEY_DATE_TEXT = {
     Language.ENGLISH: {
@@ -170,6 +273,8 @@ FRAME = {
         "sign_off": "Yours sincerely",
         "title": "Victim Liaison Officer",
         "marking": "OFFICIAL-SENSITIVE",
+        "welsh_line": "",
+        "welsh_line_en": "",
     },
     Language.WELSH: {
         "service": "Gwasanaeth Carchardai a Phrawf EF",
@@ -181,6 +286,9 @@ FRAME = {
         "sign_off": "Yn gywir",
         "title": "Swyddog Cyswllt â Dioddefwyr",
         "marking": "SWYDDOGOL-SENSITIF / OFFICIAL-SENSITIVE",
+        # HMPPS Welsh Language Scheme: Welsh and English are equal; say that Welsh is welcome.
+        "welsh_line": "Rydym yn croesawu gohebiaeth yn Gymraeg. Byddwn yn ateb yn Gymraeg, heb oedi.",
+        "welsh_line_en": "We welcome correspondence in Welsh. We will reply in Welsh, without delay.",
     },
 }
 
@@ -239,6 +347,9 @@ class CaseFacts:
     places_held: tuple[str, ...]  # never to be printed: used to check letters do not name them
     release_dates: tuple[date, ...]  # exact dates a letter must not give
     restrictions: frozenset[str]
+    # (kind, outcome, reason, description) of each licence condition the victim asked for
+    conditions: tuple[tuple[str, str, str, str], ...] = ()
+    hearings: tuple[date, ...] = ()  # parole hearings recorded, oldest first
 
 
 def case_facts(case: Case) -> CaseFacts:
@@ -256,7 +367,20 @@ def case_facts(case: Case) -> CaseFacts:
     restrictions = frozenset(
         case.victim.restrictions.filter(lifted_at__isnull=True).values_list("kind", flat=True)
     )
+    conditions = tuple(
+        LicenceConditionRequest.objects.filter(case=case)
+        .order_by("requested_on", "pk")
+        .values_list("kind", "outcome", "outcome_reason", "description")
+    )
+    hearings = {on for kind, on, _ in events if kind == EventKind.PAROLE_HEARING}
+    hearings |= set(
+        ParoleReview.objects.filter(sentence_id=case.sentence_id, hearing_on__isnull=False).values_list(
+            "hearing_on", flat=True
+        )
+    )
     return CaseFacts(
+        conditions=conditions,
+        hearings=tuple(sorted(hearings)),
         key_dates=key_dates,
         security_category=category.category if category else "",
         release_on=release_on,
@@ -274,12 +398,74 @@ def next_key_date_text(key_dates: dict[str, date], on: date, language: str) -> s
     return KEY_DATE_TEXT[Language(language)][KeyDateKind(kind)].format(month=month_text(day, language))
 
 
+def conditions_text(conditions: Sequence[tuple[str, str, str, str]], language: str) -> str:
+    """One bullet line per licence condition the victim asked for, with what was decided and why."""
+    lang = Language(language)
+    lines = []
+    for kind, outcome, reason, description in conditions:
+        what = CONDITION_TEXT[lang].get(kind, CONDITION_TEXT[lang][ConditionKind.OTHER])
+        if description.strip() and kind in (ConditionKind.EXCLUSION_ZONE, ConditionKind.OTHER):
+            what = f"{what}: {' '.join(description.split())}"
+        reason_text = " ".join(reason.split()) or OUTCOME_TEXT[lang]["no_reason"]
+        if reason_text[-1] not in ".!?":
+            reason_text += "."
+        template = OUTCOME_TEXT[lang].get(outcome, OUTCOME_TEXT[lang][ConditionOutcome.REQUESTED])
+        lines.append("- " + template.format(what=what, reason=reason_text))
+    return "\n".join(lines)
+
+
+def statement_due(hearing: date) -> date:
+    """The day a Victim Personal Statement must reach the VLO: ``VCS_VPS_REPLY_WORKING_DAYS`` working
+    days before the Board's own deadline (``victims.deadlines.vps_due``), so there is time to send it on."""
+    day = vps_due(hearing).due
+    remaining = settings.VCS_VPS_REPLY_WORKING_DAYS
+    while remaining > 0 or not is_working_day(day):
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def contact_ways_text(case: Case, language: str) -> str:
+    """The ways the victim can reach us that fit their chosen channel; a phone number when there is one."""
+    words = CONTACT_WAYS[Language(language)]
+    team, channel = case.team, case.victim.preferred_channel
+    phone, address = team.phone.strip(), ", ".join(team.postal_lines)
+    email = case.officer.email or team.email
+    if (channel == Channel.LETTER and not address) or (
+        channel in (Channel.PHONE, Channel.VISIT) and not phone
+    ):
+        channel = Channel.EMAIL
+    sentences = [words[channel].format(address=address, phone=phone, email=email)]
+    if phone and channel in (Channel.LETTER, Channel.EMAIL):
+        sentences.append(words["or_call"].format(phone=phone))
+    return " ".join(sentences)
+
+
+def opening_hours_text(case: Case, language: str) -> str:
+    team = case.team
+    hours = team.opening_hours_welsh if language == Language.WELSH and team.opening_hours_welsh else ""
+    return hours or team.opening_hours
+
+
 def letter_values(*, case: Case, language: str, free_text: str, on: date, facts: CaseFacts) -> dict[str, str]:
     """The placeholders' values for a letter on ``case``: plain strings, nothing else."""
     victim, offender, sentence = case.victim, case.offender, case.sentence
     led = facts.key_dates.get(KeyDateKind.LED) or facts.key_dates.get(KeyDateKind.SED)
     reply_days = getattr(settings, "VCS_LETTER_REPLY_DAYS", 28)
+    hearing = next((d for d in facts.hearings if d >= on), None)
+    statement_by = statement_due(hearing) if hearing else None
+    hours = opening_hours_text(case, language)
     return {
+        "category_meaning": CATEGORY_MEANING[Language(language)].get(facts.security_category, ""),
+        "conditions": conditions_text(facts.conditions, language),
+        "hearing_month": month_text(hearing, language),
+        # Too late to give the usual notice: ask for it as soon as they can, never a past date.
+        "statement_by": (long_date(statement_by, language) if statement_by and statement_by > on else "")
+        or (long_date(vps_due(hearing).due, language) if hearing and vps_due(hearing).due > on else ""),
+        "contact_ways": contact_ways_text(case, language),
+        "team_phone": case.team.phone.strip(),
+        "opening_hours": CONTACT_WAYS[Language(language)]["hours"].format(hours=hours) if hours else "",
         "addressee": victim.addressee_name(on),
         "victim_first_name": victim.first_name,
         "offender_name": offender.full_name,
@@ -329,6 +515,30 @@ def sample_values(language: str) -> dict[str, str]:
         "letter_date": long_date(on, language),
         "reply_by": long_date(on + timedelta(days=28), language),
         "reconsideration_days": "21",
+        "category_meaning": CATEGORY_MEANING[Language(language)]["C"],
+        "conditions": conditions_text(
+            [
+                (ConditionKind.NO_CONTACT, ConditionOutcome.IMPOSED, "", ""),
+                (
+                    ConditionKind.EXCLUSION_ZONE,
+                    ConditionOutcome.NOT_IMPOSED,
+                    "The area you asked for was too large to police."
+                    if english
+                    else "Roedd yr ardal yn rhy fawr.",
+                    "",
+                ),
+            ],
+            language,
+        ),
+        "hearing_month": month_text(date(2027, 5, 1), language),
+        "statement_by": long_date(date(2027, 3, 26), language),
+        "contact_ways": CONTACT_WAYS[Language(language)][Channel.LETTER].format(
+            address="Victim Contact Unit, PO Box 100, Manchester M1 1AA"
+        ),
+        "team_phone": "0300 123 4567",
+        "opening_hours": CONTACT_WAYS[Language(language)]["hours"].format(
+            hours="Monday to Friday, 9am to 5pm" if english else "dydd Llun i ddydd Gwener, 9am i 5pm"
+        ),
         "free_text": SAMPLE_FREE_TEXT[Language(language)],
     }
 
@@ -381,6 +591,7 @@ class LetterView:
     subject: str
     body_html: SafeString
     signatory: str
+    large_print: bool = False
 
     @property
     def frame(self) -> dict[str, str]:
@@ -402,6 +613,7 @@ def letter_view(letter: Letter, *, on: date) -> LetterView:
             subject=letter.subject,
             body_html=mark_safe(letter.body_html),  # noqa: S308 - escaped by sandbox.text_to_html
             signatory=letter.signatory,
+            large_print=letter.large_print,
         )
     address = case.victim.current_address
     restricted = case.victim.restrictions.filter(
@@ -417,6 +629,7 @@ def letter_view(letter: Letter, *, on: date) -> LetterView:
         subject=letter.subject,
         body_html=mark_safe(letter.body_html),  # noqa: S308 - escaped by sandbox.text_to_html
         signatory=case.officer.get_full_name(),
+        large_print=case.victim.large_print,
     )
 
 
@@ -446,10 +659,15 @@ FETCH_BASE = PDF_BASE_URL
 LetterAssetRefused = AssetRefused
 
 
+# Tagged PDF/UA-1 (structure, reading order, the document's language and title from the HTML), so a
+# victim using a screen reader gets headings, paragraphs and lists rather than loose text.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
 def html_to_pdf(html: str) -> tuple[bytes, int]:
     """(PDF bytes, number of pages)."""
     document = render_document(html)
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 
 
 def merged_pdf(htmls: Iterable[str]) -> tuple[bytes, int]:
@@ -458,7 +676,7 @@ def merged_pdf(htmls: Iterable[str]) -> tuple[bytes, int]:
     if not documents:
         raise ValueError("Nothing to print")
     pages = [p for d in documents for p in d.pages]
-    return documents[0].copy(pages).write_pdf(), len(pages)
+    return documents[0].copy(pages).write_pdf(**PDF_OPTIONS), len(pages)
 
 
 def letter_pdf(letter: Letter, *, on: date) -> tuple[bytes, int]:
@@ -467,70 +685,3 @@ def letter_pdf(letter: Letter, *, on: date) -> tuple[bytes, int]:
 
 def letters_merged_pdf(letters: Iterable[Letter], *, on: date) -> tuple[bytes, int]:
     return merged_pdf(letter_document_html([letter_view(letter, on=on)]) for letter in letters)
-
-
-# --- checks before approval ---------------------------------------------------------------------
-
-
-def exact_date_patterns(day: date) -> list[re.Pattern[str]]:
-    """Ways a letter could give ``day`` exactly, in English or Welsh ("14 March", "14/03/2027", ...).
-
-    Digits must not run on either side, so "18 December" does not match a date on the 8th. A day
-    and month followed by another year is another date ("reply by 18 December 2026" when the
-    release is on 18 December 2027), so it does not match either; on its own it still does.
-    """
-    numeric = {
-        day.isoformat(),
-        f"{day:%d/%m/%Y}",
-        f"{day.day}/{day.month}/{day.year}",
-        f"{day:%d.%m.%Y}",
-        f"{day:%d-%m-%Y}",
-        f"{day.day}/{day.month}/{day:%y}",
-        f"{day:%d/%m/%y}",
-    }
-    suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
-    worded: set[str] = set()
-    for names in MONTHS.values():
-        month = names[day.month - 1]
-        worded |= {
-            f"{day.day} {month}",
-            f"{day:%d} {month}",
-            f"{month} {day.day}",
-            f"{day.day}{suffix} {month}",
-        }
-    # Words may be split by any run of spaces, a no-break space among them; a year is 19xx or 20xx
-    # on the same line ("18 December 1500 hours" or a year on the next line is not another year).
-    space = "[ \u00a0]+"
-    another_year = rf"(?!,?{space}(?!{day.year}(?![0-9]))(?:19|20)[0-9]{{2}}(?![0-9]))"
-    return [re.compile(rf"(?<![0-9]){re.escape(s)}(?![0-9])", re.IGNORECASE) for s in numeric] + [
-        re.compile(
-            rf"(?<![0-9]){re.escape(s).replace(re.escape(' '), space)}(?![0-9]){another_year}", re.IGNORECASE
-        )
-        for s in worded
-    ]
-
-
-def approval_problems(
-    *, rendered: Rendered, facts: CaseFacts, has_address: bool, needs_address: bool
-) -> list[str]:
-    """Why the letter may not be approved yet, in words a VLO can act on; empty when it may."""
-    problems = []
-    everything = f"{rendered.subject}\n{rendered.text}"
-    markers = sandbox.unresolved_markers(everything)
-    if markers:
-        problems.append(
-            "The letter still contains a placeholder or brackets ("
-            + ", ".join(markers)
-            + "): replace them with the real words"
-        )
-    for name in rendered.missing:
-        hint = PLACEHOLDERS.get(name, ("", ""))[1] or f"Fill in {name}"
-        problems.append(f"The letter needs {name.replace('_', ' ')}, which is empty. {hint}")
-    lowered = everything.lower()
-    if any(place.lower() in lowered for place in facts.places_held):
-        problems.append("The letter names where the offender is held. Victims must never be told this")
-    if any(p.search(everything) for day in facts.release_dates for p in exact_date_patterns(day)):
-        problems.append("The letter gives an exact release date. Give the month only")
-    if needs_address and not has_address:
-        problems.append("The victim has no current safe address. Record one before approving a posted letter")
-    return problems

@@ -35,7 +35,14 @@ def _base() -> LetterQuerySet:
 def letter_get_for_user(*, user: Any, pk: int) -> Letter:
     """One letter on a case the user may see; 404 otherwise."""
     queryset = _base().select_related(
-        "case__offender", "case__sentence", "case__team", "created_by", "approved_by", "sent_by", "address"
+        "case__offender",
+        "case__sentence",
+        "case__team",
+        "created_by",
+        "last_edited_by",
+        "approved_by",
+        "sent_by",
+        "address",
     )
     return get_visible_or_404(queryset, user, pk=pk)
 
@@ -111,9 +118,14 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
 
 
 def annual_letter_open_year(*, case: Case) -> int | None:
-    """The year of the annual-letter task still open on the case that has no letter yet, if any."""
+    """The year of the annual-letter task still open on the case that has no letter yet, if any
+    (a cancelled letter leaves its year owed)."""
 
-    years = Letter.objects.filter(case=case, kind=LetterKind.ANNUAL).values_list("period_key", flat=True)
+    years = (
+        Letter.objects.filter(case=case, kind=LetterKind.ANNUAL)
+        .exclude(status=LetterStatus.CANCELLED)
+        .values_list("period_key", flat=True)
+    )
     for task in Task.objects.filter(case=case, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.OPEN).order_by(
         "-due_on"
     ):

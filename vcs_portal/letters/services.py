@@ -12,17 +12,19 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from contacts.models import ContactWith, Direction, Method
 from contacts.services import contact_record
 from vcs_portal.core.audit import audit_record
-from vcs_portal.core.models import AuditAction
+from vcs_portal.core.models import AuditAction, Role
 from victims.models import CaseStatus, Channel, RestrictionKind
 
-from . import rendering, sandbox
+from . import checks, rendering, sandbox
 from .models import Letter, LetterKind, LetterStatus, SentVia
 
 if TYPE_CHECKING:
@@ -69,16 +71,24 @@ def period_key_for(*, case: Case, kind: str, on: date) -> str:
     return on.isoformat()
 
 
+def _live(*, case: Case, kind: str, period_key: str) -> QuerySet[Letter]:
+    """The letter for the period unless it was cancelled (a cancelled one frees its period)."""
+    return Letter.objects.filter(case=case, kind=kind, period_key=period_key).exclude(
+        status=LetterStatus.CANCELLED
+    )
+
+
 @transaction.atomic
 def letter_draft(
     *, case: Case, kind: str, period_key: str, actor: User | None = None, on: date | None = None
 ) -> tuple[Letter, bool]:
     """Draft the letter of ``kind`` for ``period_key`` on ``case`` unless it exists. Safe to call twice.
 
-    The language is the victim's. A victim who opted out or declined gets only the confirmation
+    A cancelled letter for the period does not count: the letter is drafted again. The language is
+    the victim's. A victim who opted out or declined gets only the confirmation
     that they did; a closed case gets nothing.
     """
-    existing = Letter.objects.filter(case=case, kind=kind, period_key=period_key).first()
+    existing = _live(case=case, kind=kind, period_key=period_key).first()
     if existing is not None:
         return existing, False
     if kind not in LetterKind.values:
@@ -105,7 +115,7 @@ def letter_draft(
         with transaction.atomic():  # a savepoint: a racing sweep may have drafted it a moment ago
             letter.save()
     except IntegrityError:
-        return Letter.objects.get(case=case, kind=kind, period_key=period_key), False
+        return _live(case=case, kind=kind, period_key=period_key).get(), False
     audit_record(actor=actor, action=AuditAction.CREATE, obj=letter, summary=f"letter drafted: {kind}")
     return letter, True
 
@@ -130,7 +140,9 @@ def letter_update_free_text(*, actor: User, letter: Letter, free_text: str) -> L
     rendered = _render(letter, on=_today())
     letter.subject = rendered.subject[:255]
     letter.body_html = rendered.html
-    letter.save(update_fields=["free_text", "subject", "body_html"])
+    letter.last_edited_by = actor
+    letter.last_edited_at = timezone.now()
+    letter.save(update_fields=["free_text", "subject", "body_html", "last_edited_by", "last_edited_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=letter, summary="letter free text")
     return letter
 
@@ -147,13 +159,36 @@ def letter_preview(letter: Letter, *, on: date | None = None) -> tuple[rendering
         rendered = _render(letter, on=on, facts=facts)
     except ValidationError as exc:
         return view, exc.messages
-    problems = rendering.approval_problems(
+    problems = checks.approval_problems(
         rendered=rendered,
         facts=facts,
+        free_text=letter.free_text,
         has_address=case.victim.current_address is not None,
         needs_address=case.victim.preferred_channel != Channel.EMAIL,
     )
     return replace(view, subject=rendered.subject, body_html=rendered.html), problems
+
+
+def approver_problem(*, actor: User, letter: Letter) -> str:
+    """Why ``actor`` may not approve ``letter`` (empty if they may). Reads only.
+
+    With ``VCS_LETTER_SECOND_CHECK`` on, a letter is approved by a second pair of eyes: a VLO of the
+    case's team or a manager, who neither drafted the letter nor last changed its paragraph. A
+    letter the daily job drafted and nobody changed may be approved by the case's own officer:
+    its words are the admins' wording and the record's facts, and the officer is the one checking.
+    """
+    if not settings.VCS_LETTER_SECOND_CHECK:
+        return ""
+    if actor.pk in {letter.created_by_id, letter.last_edited_by_id}:
+        return (
+            "You drafted or last changed this letter, so someone else must approve it: "
+            "another Victim Liaison Officer of the team, or a manager"
+        )
+    if actor.role == Role.MANAGER:
+        return ""
+    if actor.role == Role.VLO and actor.team_id == letter.case.team_id:
+        return ""
+    return "Only a Victim Liaison Officer of the case's team, or a manager, can approve letters"
 
 
 @transaction.atomic
@@ -161,19 +196,24 @@ def letter_approve(*, actor: User, letter: Letter) -> Letter:
     """Check a draft, freeze what it says and to whom, and queue its PDF.
 
     Refused, with every reason, while a placeholder is unresolved or empty, while it names where
-    the offender is held or gives an exact release date, or while a posted letter has no address.
+    the offender is held or gives an exact release date, or while a posted letter has no address;
+    and, with the second check on, when the approver drafted or last changed it (``approver_problem``).
     """
     letter = _locked(letter)
     _require(letter, LetterStatus.DRAFT, doing="approved")
+    who = approver_problem(actor=actor, letter=letter)
+    if who:
+        raise ValidationError(who)
     on = _today()
     case = letter.case
     victim = case.victim
     facts = rendering.case_facts(case)
     rendered = _render(letter, on=on, facts=facts)
     address = victim.current_address
-    problems = rendering.approval_problems(
+    problems = checks.approval_problems(
         rendered=rendered,
         facts=facts,
+        free_text=letter.free_text,
         has_address=address is not None,
         needs_address=victim.preferred_channel != Channel.EMAIL,
     )
@@ -184,6 +224,7 @@ def letter_approve(*, actor: User, letter: Letter) -> Letter:
     letter.addressee = victim.addressee_name(on)
     letter.address = address
     letter.branded = RestrictionKind.NO_BRANDED_LETTERS not in facts.restrictions
+    letter.large_print = victim.large_print
     letter.signatory = case.officer.get_full_name()
     letter.letter_date = on
     letter.status = LetterStatus.APPROVED
@@ -192,7 +233,21 @@ def letter_approve(*, actor: User, letter: Letter) -> Letter:
     letter.pdf = None
     letter.pdf_rendered_at = None
     letter.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=letter, summary="letter approved")
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=letter,
+        summary=(
+            "letter approved; drafted by "
+            + (f"user {letter.created_by_id}" if letter.created_by_id else "the daily job")
+            + "; paragraph "
+            + (
+                f"last changed by user {letter.last_edited_by_id}"
+                if letter.last_edited_by_id
+                else "unchanged"
+            )
+        ),
+    )
     from .tasks import letter_render_task
 
     letter_id = letter.pk
@@ -236,7 +291,7 @@ def letter_mark_sent(*, actor: User, letter: Letter, sent_via: str) -> Letter:
 
 @transaction.atomic
 def letter_cancel(*, actor: User, letter: Letter) -> Letter:
-    """Cancel a draft or an approved letter. It stays on record, and its period stays used."""
+    """Cancel a draft or an approved letter. It stays on record; its period is free to draft again."""
     letter = _locked(letter)
     _require(letter, LetterStatus.DRAFT, LetterStatus.APPROVED, doing="cancelled")
     letter.status = LetterStatus.CANCELLED

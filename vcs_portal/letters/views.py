@@ -104,6 +104,9 @@ def _detail_page(
         "view": view,
         "preview": rendering.letter_fragment_html(view),
         "problems": problems,
+        "approver_problem": services.approver_problem(actor=request.user, letter=letter)
+        if letter.status == LetterStatus.DRAFT
+        else "",
         "to_guardian": letter.is_editable and victim.is_child(today) and bool(victim.guardian_last_name),
         "free_text_form": free_text_form
         or (

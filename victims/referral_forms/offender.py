@@ -18,6 +18,7 @@ from offenders.models import (
     Sentence,
     SentenceType,
 )
+from offenders.selectors import establishment_choices
 from offenders.services import CountInput, normalise_pnc
 from vcs_portal.core.forms import GovDateField, gds_helper
 from vcs_portal.core.pages import govuk_date
@@ -48,11 +49,12 @@ class OffenderForm(StepForm):
         max_length=20,
         help_text="The nDelius CRN, for example X123456",
     )
-    location = _text(
-        "Where the offender is held",
+    location = forms.ChoiceField(
+        label="Where the offender is held (optional)",
         required=False,
-        max_length=150,
-        help_text="The prison or hospital. This is never shown to a victim.",
+        choices=establishment_choices,
+        help_text="The prison or hospital, never shown to a victim. Not listed? Ask an admin to add it.",
+        error_messages={"invalid_choice": "Choose a prison or hospital from the list"},
     )
     mappa_level = forms.ChoiceField(
         label="MAPPA level (optional)",
@@ -81,7 +83,7 @@ class OffenderForm(StepForm):
             Field.text("pnc_number", field_width=Fixed.TEN, spellcheck="false"),
             Field.text("prison_number", field_width=Fixed.TEN, spellcheck="false"),
             Field.text("crn", field_width=Fixed.TEN, spellcheck="false"),
-            Field.text("location", field_width=Fluid.TWO_THIRDS),
+            Field.select("location"),
             Field.radios("mappa_level", legend_size=Size.SMALL, small=True),
             Fieldset(
                 HTML('<div class="govuk-hint">Who supervises the offender in the Probation Service.</div>'),
