@@ -80,8 +80,9 @@ def test_the_catch_up_makes_the_current_years_letter_and_records_what_was_missed
     run_daily_jobs()
     task = Task.objects.get(case=long_opted_in, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.OPEN)
     # Opted in 1 April 2008: letters fell due each 1 April; the window (VCS_ANNUAL_LETTER_WINDOW_DAYS)
-    # has not yet opened for 2027, so the 2026 letter is the one due now.
-    assert (task.dedupe_key, task.due_on) == ("annual:2026", dt.date(2026, 4, 1))
+    # has not yet opened for 2027, so the 2026 letter is the one due now. The case was recorded
+    # today, so it is due today, not eight months ago.
+    assert (task.dedupe_key, task.due_on) == ("annual:2026", TODAY)
     missed = Task.objects.get(case=long_opted_in, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.CANCELLED)
     assert missed.dedupe_key == "annual:2025"
     assert "17 annual letters" in missed.outcome

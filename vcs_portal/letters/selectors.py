@@ -113,10 +113,11 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
 def annual_letter_open_year(*, case: Case) -> int | None:
     """The year of the annual-letter task still open on the case that has no letter yet, if any."""
 
-    years = Letter.objects.filter(case=case, kind=LetterKind.ANNUAL).values_list("period_key", flat=True)
-    for task in Task.objects.filter(case=case, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.OPEN).order_by(
-        "-due_on"
-    ):
-        if str(task.due_on.year) not in set(years):
-            return task.due_on.year
+    years = set(Letter.objects.filter(case=case, kind=LetterKind.ANNUAL).values_list("period_key", flat=True))
+    for key in Task.objects.filter(
+        case=case, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.OPEN
+    ).values_list("dedupe_key", flat=True):
+        year = key.rsplit(":", 1)[-1]  # the key names the year (annual:2027); the due date may be later
+        if year.isdigit() and year not in years:
+            return int(year)
     return None

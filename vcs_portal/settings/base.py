@@ -294,6 +294,10 @@ VCS_VIS_TRIBUNAL_FROM = date.fromisoformat(env.str("VCS_VIS_TRIBUNAL_FROM", defa
 VCS_RELEASE_ALERT_DAYS = env.int("VCS_RELEASE_ALERT_DAYS", default=56)  # letters and tasks before CRD/PED
 VCS_ESCALATE_AFTER_DAYS = env.int("VCS_ESCALATE_AFTER_DAYS", default=10)  # overdue work goes to a manager
 VCS_LETTER_REPLY_DAYS = env.int("VCS_LETTER_REPLY_DAYS", default=28)
+# How far back a letter's sent date may be recorded (posted on Friday, recorded on Monday).
+VCS_LETTER_SENT_BACKDATE_DAYS = env.int("VCS_LETTER_SENT_BACKDATE_DAYS", default=30)
+# The VLO's VPS reminder falls this many working days before the Board's deadline.
+VCS_VPS_REMINDER_WORKING_DAYS = env.int("VCS_VPS_REMINDER_WORKING_DAYS", default=5)
 # Years a closed case is kept before the retention sweep anonymises it (docs/retention.md).
 VCS_RETENTION_YEARS = env.int("VCS_RETENTION_YEARS", default=6)
 VCS_TRIBUNAL_FIRST_MONTHS = env.int("VCS_TRIBUNAL_FIRST_MONTHS", default=6)  # MHA 1983
