@@ -100,6 +100,35 @@ def task_ensure(
     return task, created
 
 
+@transaction.atomic
+def task_record_missed(
+    *, case: Case, kind: str, dedupe_key: str, title: str, due_on: date, outcome: str
+) -> bool:
+    """Record, closed, a piece of generated work that was due and never made (the jobs did not
+    run), so the case's history says what was missed. Safe to call twice; returns whether it wrote."""
+    _, created = Task.objects.get_or_create(
+        case=case,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        defaults={
+            "title": title,
+            "due_on": due_on,
+            "owner": case.officer,
+            "status": TaskStatus.CANCELLED,
+            "outcome": outcome,
+            "completed_at": timezone.now(),
+        },
+    )
+    if created:
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            obj=Task.objects.get(case=case, kind=kind, dedupe_key=dedupe_key),
+            summary=f"task: {kind} missed",
+        )
+    return created
+
+
 def _can_manage(user: User, case: Case) -> bool:
     """Whether ``user`` is a manager whose teams include the case's (a regional manager's do)."""
     return user.role == Role.MANAGER and Case.objects.visible_to(user).filter(pk=case.pk).exists()

@@ -23,7 +23,14 @@ from victims.models import Case, CaseStatus
 from . import rules
 from .alerts import KEY_DATE_EVENTS, Alert, event_alert, key_date_alert, key_date_history, key_date_is_news
 from .models import Priority, Task, TaskKind, TaskStatus
-from .services import FIRST_CONTACT_WORK, alerts_create, escalation_owner, task_close, task_ensure
+from .services import (
+    FIRST_CONTACT_WORK,
+    alerts_create,
+    escalation_owner,
+    task_close,
+    task_ensure,
+    task_record_missed,
+)
 
 
 def _task_exists(kind: str, dedupe_key: str) -> Exists:
@@ -113,7 +120,21 @@ def annual_letter_task_ensure(*, case: Case, period: rules.AnnualPeriod, have: d
     """
     years = [_year(key) for key in have]
     if period.task_key in have or any(year > period.year for year in years):
-        return False
+        return False  # checked before the transaction: an ordinary day costs no query per case
+    return _annual_letter_task_make(case=case, period=period, years=years)
+
+
+@transaction.atomic
+def _annual_letter_task_make(*, case: Case, period: rules.AnnualPeriod, years: list[int]) -> bool:
+    # The earlier year's letter was not sent in time: closed first (one open annual task per case
+    # is a database constraint), whichever sweep got here first.
+    for earlier in Task.objects.open().filter(case=case, kind=TaskKind.ANNUAL_LETTER):
+        task_close(
+            task=earlier,
+            status=TaskStatus.CANCELLED,
+            outcome=f"Missed: not sent before the next annual letter fell due ({_d(period.due)})",
+            actor=None,
+        )
     _, created = task_ensure(
         case=case,
         kind=TaskKind.ANNUAL_LETTER,
@@ -125,20 +146,14 @@ def annual_letter_task_ensure(*, case: Case, period: rules.AnnualPeriod, have: d
     last_year = max(years, default=0)
     missed = [d for d in period.missed if d.year > last_year]
     if created and missed:
-        marker, made = task_ensure(
+        task_record_missed(
             case=case,
             kind=TaskKind.ANNUAL_LETTER,
             dedupe_key=f"annual:{missed[-1].year}",
             title="Send the annual letter (missed)",
             due_on=missed[-1],
+            outcome=rules.annual_missed_outcome(missed),
         )
-        if made:
-            task_close(
-                task=marker,
-                status=TaskStatus.CANCELLED,
-                outcome=rules.annual_missed_outcome(missed),
-                actor=None,
-            )
     return created
 
 

@@ -286,3 +286,56 @@ def test_a_second_sweep_costs_the_same_queries_for_many_cases(make_case, django_
     sweep()
     with django_assert_num_queries(len(few)):
         sweep()
+
+
+# --- closing what no longer applies ---------------------------------------------------------------
+
+
+def test_a_victim_who_opts_out_has_their_annual_task_closed_with_the_reason(make_case):
+    case = opted_in(make_case)
+    sweep()
+    case.status, case.status_changed_on = CaseStatus.OPTED_OUT, TODAY
+    case.save(update_fields=["status", "status_changed_on"])
+    result = sweep()
+    task = Task.objects.get(kind=TaskKind.ANNUAL_LETTER)
+    assert result["tasks closed (victim left the scheme)"] == 1
+    assert (task.status, task.outcome) == (
+        TaskStatus.CANCELLED,
+        "No longer needed: the victim opted out on 20 May 2026",
+    )
+
+
+def test_an_escalation_closes_when_the_case_is_approved_as_discretionary(make_case, manager):
+    case = make_case(first_contact_due=dt.date(2026, 5, 1))
+    sweep()
+    case.statutory = False
+    case.save(update_fields=["statutory"])
+    sweep()
+    escalation = Task.objects.get(kind=TaskKind.ESCALATION)
+    assert escalation.status == TaskStatus.CANCELLED
+    assert escalation.outcome == "Not a statutory case (discretionary): no statutory breach is raised"
+
+
+def test_a_catch_up_years_later_makes_only_the_current_annual_letter(make_case):
+    case = opted_in(make_case, since=dt.date(2020, 6, 1))
+    assert sweep()["annual-letter tasks created"] == 1
+    assert list(Task.objects.open().values_list("dedupe_key", flat=True)) == ["annual:2026"]
+    missed = Task.objects.get(case=case, status=TaskStatus.CANCELLED)
+    assert missed.dedupe_key == "annual:2025"
+    assert missed.outcome.startswith("Missed: 5 annual letters fell due between 1 June 2021 and 1 June 2025")
+
+
+def test_what_was_missed_is_on_the_case_history(make_case):
+    from vcs_portal.cases.selectors import case_timeline
+
+    case = opted_in(make_case, since=dt.date(2020, 6, 1))
+    sweep()
+    titles = [entry.title for entry in case_timeline(case=case)]
+    assert "Task closed (not needed): Send the annual letter (missed)" in titles
+
+
+def test_the_annual_cycle_runs_from_the_opt_in_so_a_late_year_does_not_move_it(make_case, vlo):
+    opted_in(make_case, since=dt.date(2025, 6, 1))
+    sweep()
+    sweep(dt.date(2027, 5, 10))
+    assert Task.objects.open().get(kind=TaskKind.ANNUAL_LETTER).due_on == dt.date(2027, 6, 1)

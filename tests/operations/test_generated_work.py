@@ -8,8 +8,10 @@ from io import StringIO
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
-from contacts.models import Task, TaskKind, TaskStatus
+from contacts.models import ContactWith, Direction, Method, Task, TaskKind, TaskStatus
+from contacts.services import contact_record
 from tests.offenders.factories import SentenceOffenceFactory
 from tests.victims.factories import AddressFactory, CaseFactory
 from vcs_portal.letters.default_templates import templates_load
@@ -88,3 +90,48 @@ def test_the_catch_up_makes_the_current_years_letter_and_records_what_was_missed
     assert "17 annual letters" in missed.outcome
     letter = Letter.objects.get(case=long_opted_in, kind=LetterKind.ANNUAL)
     assert (letter.period_key, letter.status) == ("2026", LetterStatus.DRAFT)
+
+
+def test_one_missed_first_contact_raises_one_escalation_and_first_contact_closes_it(vlo, manager):
+    templates_load(LetterTemplate)
+    case = CaseFactory(
+        team=vlo.team,
+        officer=vlo,
+        referral_received_on=dt.date(2026, 10, 1),
+        first_contact_due=dt.date(2026, 10, 29),
+        escalation_due=dt.date(2026, 11, 26),
+    )
+    for day in (dt.date(2026, 10, 30), dt.date(2026, 11, 10), dt.date(2026, 11, 27), TODAY):
+        run_daily_jobs(day)
+    escalation = Task.objects.get(case=case, kind=TaskKind.ESCALATION)
+    assert (escalation.owner, escalation.due_on) == (manager, dt.date(2026, 10, 30))
+    contact_record(
+        actor=vlo,
+        case=case,
+        occurred_at=timezone.now(),
+        method=Method.PHONE,
+        direction=Direction.OUTGOING,
+        with_whom=ContactWith.VICTIM,
+        summary="Spoke to the victim.",
+    )
+    escalation.refresh_from_db()
+    assert (escalation.status, escalation.outcome) == (
+        TaskStatus.DONE,
+        "First contact made on 4 December 2026",
+    )
+    run_daily_jobs()
+    assert not Task.objects.open().filter(case=case).exists()
+
+
+def test_a_discretionary_case_is_never_escalated_by_any_job(vlo, manager):
+    templates_load(LetterTemplate)
+    case = CaseFactory(
+        team=vlo.team,
+        officer=vlo,
+        statutory=False,
+        first_contact_due=dt.date(2026, 10, 1),
+        escalation_due=None,
+    )
+    run_daily_jobs()
+    run_daily_jobs(dt.date(2027, 1, 4))
+    assert not Task.objects.filter(case=case, kind=TaskKind.ESCALATION).exists()

@@ -335,12 +335,15 @@ def _escalations_close(result: SweepResult) -> None:
     if not escalations:
         return
     pks = {int(t.dedupe_key.removeprefix("overdue:")) for t in escalations}
-    still_open = set(Task.objects.open().filter(pk__in=pks).values_list("pk", flat=True))
+    still_open = dict(Task.objects.open().filter(pk__in=pks).values_list("pk", "kind"))
     for escalation in escalations:
+        escalated = int(escalation.dedupe_key.removeprefix("overdue:"))
         if not escalation.case.statutory:
             why = "Not a statutory case (discretionary): no statutory breach is raised"
-        elif int(escalation.dedupe_key.removeprefix("overdue:")) not in still_open:
+        elif escalated not in still_open:
             why = "The escalated task is closed"
+        elif still_open[escalated] == TaskKind.FIRST_CONTACT:
+            why = "First contact has its own escalation: one missed deadline, one escalation"
         else:
             continue
         closed = task_close(task=escalation, status=TaskStatus.CANCELLED, outcome=why, actor=None)
