@@ -103,10 +103,21 @@ def vps_sweep(*, as_of: date) -> SweepResult:
         if due_on is None:
             continue
         deadline = vps_due(statement.review.hearing_on)
+        reminder_key, overdue_key = vps_task_keys(statement.review_id)
+        # One missed deadline, one piece of work: the reminder gives way to the overdue task.
+        for reminder in Task.objects.open().filter(
+            case=statement.case, kind=TaskKind.VPS_DUE, dedupe_key=reminder_key
+        ):
+            closed += task_close(
+                task=reminder,
+                status=TaskStatus.CANCELLED,
+                outcome=f"The Board's deadline ({_d(deadline.due)}) passed: the overdue task replaces it",
+                actor=None,
+            )
         _, was_created = task_ensure(
             case=statement.case,
             kind=TaskKind.VPS_OVERDUE,
-            dedupe_key=vps_task_keys(statement.review_id)[1],
+            dedupe_key=overdue_key,
             title=f"VPS overdue: it was due to the Parole Board by {_d(deadline.due)}",
             due_on=due_on,
             owner=statement.case.officer,
