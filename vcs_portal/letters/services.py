@@ -329,19 +329,24 @@ def letter_pdf_store(*, letter_id: int) -> bool:
     """Render and store the PDF of an approved or sent letter. Returns whether it stored one.
 
     Rendering is outside any transaction (it takes a while); the store is a conditional update,
-    so a letter cancelled meanwhile is left alone and a second run simply renders again.
+    so a letter cancelled or approved again meanwhile is left alone, and a letter whose PDF is
+    already stored is neither rendered nor stored again: a task retried, or redelivered after
+    its worker died, stores each PDF exactly once.
     """
     letter = (
         Letter.objects.without_pdf()
         .select_related("case", "case__victim", "case__officer", "address")
-        .filter(pk=letter_id, status__in=[LetterStatus.APPROVED, LetterStatus.SENT])
+        .filter(pk=letter_id, status__in=[LetterStatus.APPROVED, LetterStatus.SENT], pdf__isnull=True)
         .first()
     )
     if letter is None:
         return False
     pdf, pages = rendering.letter_pdf(letter, on=_today())
     stored = Letter.objects.filter(
-        pk=letter_id, status__in=[LetterStatus.APPROVED, LetterStatus.SENT], approved_at=letter.approved_at
+        pk=letter_id,
+        status__in=[LetterStatus.APPROVED, LetterStatus.SENT],
+        approved_at=letter.approved_at,
+        pdf__isnull=True,
     ).update(pdf=pdf, pdf_rendered_at=timezone.now(), pdf_pages=pages)
     return stored == 1
 
