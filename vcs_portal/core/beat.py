@@ -51,6 +51,15 @@ def beat_lock_acquire(*, wait_seconds: float = 0.0) -> BaseDatabaseWrapper | Non
         time.sleep(1)
 
 
+def beat_lock_release(connection: BaseDatabaseWrapper) -> None:
+    """Let go of the lock and its connection (closing alone frees it only once the server notices)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [BEAT_LOCK_KEY])
+    finally:
+        connection.close()
+
+
 def beat_lock_held_by_anyone() -> bool:
     """Whether some session holds the beat lock (for the health check and the tests)."""
     with connections["default"].cursor() as cursor:
@@ -99,5 +108,5 @@ class LockedDatabaseScheduler(DatabaseScheduler):
     def close(self) -> None:
         super().close()
         if self._lock_connection is not None:
-            self._lock_connection.close()  # the lock is released with its session
+            beat_lock_release(self._lock_connection)
             self._lock_connection = None
