@@ -58,12 +58,6 @@ def _draft(result: SweepResult, *, case: Case, kind: str, period_key: str, on: d
 # --- annual letters -----------------------------------------------------------------------
 
 
-def annual_letter_next_due(*, case: Case, on: date) -> date | None:
-    """When the case's current annual letter is due on ``on`` (``contacts.rules.annual_letter_period``)."""
-    period = rules.annual_letter_period(case, on)
-    return period.due if period else None
-
-
 def annual_letter_sweep(*, as_of: date) -> SweepResult:
     """Draft the annual letter of every opted-in victim who chose yearly letters or all key stages,
     once it falls due within ``VCS_ANNUAL_LETTER_WINDOW_DAYS``; period key: the year it is due.
