@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
+from django.utils import timezone
+
+from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent, SentenceType
 from vcs_portal.core.pages import govuk_date as _d
-from victims.models import ContactLevel
+from victims.models import Case, ContactLevel
 
 # Which sentence events a victim hears about, by the level of contact they chose (DOMAIN.md s.4).
 # - Release month only: the release itself. HDC is an early release; a conditional discharge is a
@@ -43,6 +45,9 @@ KEY_DATE_EVENTS: dict[str, str] = {
 }
 # Events after which a victim is told the month only, never the day (DOMAIN.md s.5).
 RELEASE_EVENTS = {EventKind.RELEASE, EventKind.HDC, EventKind.CONDITIONAL_DISCHARGE}
+# For an unrestricted hospital-order patient the hospital managers, not the VLO, deal with the
+# victim about the tribunal (DOMAIN.md s.6): no VLO task is made for these events.
+HOSPITAL_MANAGERS_EVENTS = frozenset({EventKind.TRIBUNAL})
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,23 @@ class Alert:
     title: str
     detail: str
     on: date
+    recorded_on: date  # the task is due a set number of working days after this, whenever it is made
+
+
+def _recorded_on(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def alert_wanted(alert: Alert, case: Case) -> bool:
+    """Whether the victim of ``case`` (opted in) is to be told about ``alert``: their level of
+    contact asks for it, it happened after the referral (before it, the offer explains it), and
+    it is not a tribunal matter the hospital managers deal with."""
+    if alert.event_kind not in ALERT_EVENTS.get(case.contact_level, ()):
+        return False
+    if alert.on < case.referral_received_on:
+        return False
+    unrestricted = case.sentence.sentence_type == SentenceType.HOSPITAL_S37
+    return not (unrestricted and alert.event_kind in HOSPITAL_MANAGERS_EVENTS)
 
 
 def event_alert(event: SentenceEvent) -> Alert:
@@ -71,6 +93,7 @@ def event_alert(event: SentenceEvent) -> Alert:
         title=f"Tell the victim: {label}" + (" (correction)" if event.corrects_id else ""),
         detail=f"{label} on {_d(event.occurred_on)}. {tell}, and never where the offender is held.",
         on=event.occurred_on,
+        recorded_on=_recorded_on(event.recorded_at),
     )
 
 
@@ -90,6 +113,7 @@ def key_date_alert(key_date: KeyDate) -> Alert | None:
         title=f"Tell the victim: {label} set",
         detail=f"{label}: {_d(key_date.date)}. {tell}.",
         on=key_date.date,
+        recorded_on=_recorded_on(key_date.recorded_at),
     )
 
 

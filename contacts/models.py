@@ -156,6 +156,14 @@ class Task(models.Model):
                 condition=~Q(dedupe_key=""),
                 name="task_once_per_case_kind_period",
             ),
+            # One current annual letter per case: a later year's replaces an unsent one
+            # (contacts.rules.annual_letter_period).
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(kind="annual_letter", status="open"),
+                name="task_one_open_annual_letter_per_case",
+                violation_error_message="A case has one open annual-letter task at a time.",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=TaskStatus.DONE) | ~Q(outcome=""),
                 name="task_done_has_outcome",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -131,7 +131,7 @@ class CaseWork:
     newest first and only as many as are shown: a case may log hundreds)."""
 
     open_tasks: list[Task]  # soonest first; on the same day, high priority first
-    done_tasks: list[Task]  # most recently completed first
+    done_tasks: list[Task]  # most recently completed first; with those a rule closed as not needed
     referrals: list[ReferralOut]
 
 
@@ -143,14 +143,20 @@ def case_work(*, case: Case) -> CaseWork:
 
     def load() -> CaseWork:
         tasks = list(
-            Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.DONE])
+            # Cancelled tasks are shown only when a rule closed them (completed_by empty): the
+            # case's history says what was missed or made obsolete, and why.
+            Task.objects.filter(case=case)
+            .filter(
+                Q(status__in=[TaskStatus.OPEN, TaskStatus.DONE])
+                | Q(status=TaskStatus.CANCELLED, completed_by__isnull=True)
+            )
             .select_related("owner", "completed_by")
             .annotate(priority_rank=PRIORITY_RANK)
         )
         open_tasks = sorted(
             (t for t in tasks if t.status == TaskStatus.OPEN), key=lambda t: (t.due_on, t.priority_rank, t.pk)
         )
-        done = [t for t in tasks if t.status == TaskStatus.DONE and t.completed_at is not None]
+        done = [t for t in tasks if t.status != TaskStatus.OPEN and t.completed_at is not None]
         done.sort(key=lambda t: t.completed_at, reverse=True)
         return CaseWork(
             open_tasks=open_tasks,
@@ -236,7 +242,11 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
         entries.append(
             TimelineEntry(
                 on=on,
-                title=f"Task done: {task.title}",
+                title=(
+                    f"Task done: {task.title}"
+                    if task.status == TaskStatus.DONE
+                    else f"Task closed (not needed): {task.title}"
+                ),
                 detail=task.outcome,
                 by=_name(task.completed_by),
                 kind="task",

@@ -27,8 +27,8 @@ from victims import deadlines
 from victims.eligibility import sentence_reassess
 from victims.models import Case, CaseStatus
 
-from . import selectors
-from .alerts import ALERT_EVENTS, Alert, event_alert, key_date_alert, key_date_history, key_date_is_news
+from . import rules, selectors
+from .alerts import Alert, alert_wanted, event_alert, key_date_alert, key_date_history, key_date_is_news
 from .models import (
     Contact,
     ContactWith,
@@ -101,6 +101,35 @@ def task_ensure(
     return task, created
 
 
+@transaction.atomic
+def task_record_missed(
+    *, case: Case, kind: str, dedupe_key: str, title: str, due_on: date, outcome: str
+) -> bool:
+    """Record, closed, a piece of generated work that was due and never made (the jobs did not
+    run), so the case's history says what was missed. Safe to call twice; returns whether it wrote."""
+    _, created = Task.objects.get_or_create(
+        case=case,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        defaults={
+            "title": title,
+            "due_on": due_on,
+            "owner": case.officer,
+            "status": TaskStatus.CANCELLED,
+            "outcome": outcome,
+            "completed_at": timezone.now(),
+        },
+    )
+    if created:
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            obj=Task.objects.get(case=case, kind=kind, dedupe_key=dedupe_key),
+            summary=f"task: {kind} missed",
+        )
+    return created
+
+
 def _can_manage(user: User, case: Case) -> bool:
     """Whether ``user`` is a manager whose teams include the case's (a regional manager's do)."""
     return user.role == Role.MANAGER and Case.objects.visible_to(user).filter(pk=case.pk).exists()
@@ -165,6 +194,7 @@ def task_complete(*, actor: User, task: Task, outcome: str) -> Task:
         raise ValidationError("This task is already closed")
     task.refresh_from_db()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, summary="task completed")
+    _escalation_close(task=task, actor=actor)
     return task
 
 
@@ -253,7 +283,44 @@ def task_close(*, task: Task, status: str, outcome: str, actor: User | None) -> 
     )
     if closed:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, summary=f"task {status} by rule")
+        task.status, task.outcome = status, outcome
+        _escalation_close(task=task, actor=actor)
     return bool(closed)
+
+
+def _escalation_close(*, task: Task, actor: User | None) -> None:
+    """A manager's escalation of ``task`` closes with it: met if the task was done, else why not.
+
+    Never re-raised: the escalation sweep only escalates open tasks, and its key names the task.
+    """
+    if task.kind == TaskKind.ESCALATION:
+        return
+    if task.status == TaskStatus.DONE:
+        status, outcome = TaskStatus.DONE, f"Met: the task was done ({task.outcome})"[:2000]
+    else:
+        status, outcome = TaskStatus.CANCELLED, f"The task was closed: {task.outcome}"[:2000]
+    for escalation in Task.objects.filter(
+        case_id=task.case_id,
+        kind=TaskKind.ESCALATION,
+        dedupe_key=rules.escalation_key(task.pk),
+        status=TaskStatus.OPEN,
+    ):
+        task_close(task=escalation, status=status, outcome=outcome, actor=actor)
+
+
+def task_reschedule(*, task: Task, due_on: date, title: str, actor: User | None) -> bool:
+    """Move an open generated task to the date its rule now gives (a hearing moved, say).
+
+    Returns whether it changed anything; a closed task is left as it was.
+    """
+    changed = (
+        Task.objects.filter(pk=task.pk, status=TaskStatus.OPEN)
+        .exclude(due_on=due_on, title=title)
+        .update(due_on=due_on, title=title)
+    )
+    if changed:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, summary="task rescheduled by rule")
+    return bool(changed)
 
 
 # --- the contact log --------------------------------------------------------------
@@ -515,8 +582,9 @@ def tasks_close(*, tasks: QuerySet[Task], status: str, outcome: str, actor: User
 # --- alerts: tell the victim about key events ----------------------------------------
 
 
-def alerts_create(alerts: Iterable[Alert], *, actor: User | None, today: date) -> int:
-    """One KEY_EVENT task per opted-in case whose level of contact asks for the alert.
+def alerts_create(alerts: Iterable[Alert], *, actor: User | None) -> int:
+    """One KEY_EVENT task per opted-in case whose level of contact asks for the alert
+    (``alerts.alert_wanted``), due ``ALERT_WORKING_DAYS`` after the fact was recorded.
 
     Bulk-fetches the cases and the tasks already made, so only new tasks cost queries.
     """
@@ -526,7 +594,7 @@ def alerts_create(alerts: Iterable[Alert], *, actor: User | None, today: date) -
     by_sentence: dict[int, list[Case]] = defaultdict(list)
     for case in Case.objects.filter(
         sentence_id__in={a.sentence_id for a in alerts}, status=CaseStatus.OPTED_IN
-    ).select_related("officer"):
+    ).select_related("officer", "sentence"):
         by_sentence[case.sentence_id].append(case)
     if not by_sentence:
         return 0
@@ -537,14 +605,12 @@ def alerts_create(alerts: Iterable[Alert], *, actor: User | None, today: date) -
             dedupe_key__in={a.dedupe_key for a in alerts},
         ).values_list("case_id", "dedupe_key")
     )
-    due_on = deadlines.add_working_days(today, ALERT_WORKING_DAYS)
     created = 0
     for alert in alerts:
+        # Dated from when the fact was recorded, so a catch-up run gives the same date.
+        due_on = deadlines.add_working_days(alert.recorded_on, ALERT_WORKING_DAYS)
         for case in by_sentence.get(alert.sentence_id, []):
-            if alert.event_kind not in ALERT_EVENTS.get(case.contact_level, ()):
-                continue
-            # Something before the case was referred is explained with the offer, not as news.
-            if alert.on < case.referral_received_on or (case.pk, alert.dedupe_key) in existing:
+            if not alert_wanted(alert, case) or (case.pk, alert.dedupe_key) in existing:
                 continue
             _, made = task_ensure(
                 case=case,
@@ -559,13 +625,13 @@ def alerts_create(alerts: Iterable[Alert], *, actor: User | None, today: date) -
     return created
 
 
-def alerts_for_event(*, event: SentenceEvent, actor: User | None = None, today: date | None = None) -> int:
+def alerts_for_event(*, event: SentenceEvent, actor: User | None = None) -> int:
     """Make a task to tell each opted-in victim on the sentence about ``event``, if their level of
     contact asks for it. Returns how many tasks were created; safe to call twice."""
-    return alerts_create([event_alert(event)], actor=actor, today=today or timezone.localdate())
+    return alerts_create([event_alert(event)], actor=actor)
 
 
-def alerts_for_key_date(*, key_date: KeyDate, actor: User | None = None, today: date | None = None) -> int:
+def alerts_for_key_date(*, key_date: KeyDate, actor: User | None = None) -> int:
     """Make a task to tell each opted-in victim that a release (CRD) or parole eligibility (PED)
     date has been set or changed. Returns how many tasks were created; safe to call twice."""
     alert = key_date_alert(key_date)
@@ -574,7 +640,7 @@ def alerts_for_key_date(*, key_date: KeyDate, actor: User | None = None, today: 
     history = key_date_history([key_date.sentence_id])[(key_date.sentence_id, key_date.kind)]
     if not key_date_is_news(key_date, history):
         return 0
-    return alerts_create([alert], actor=actor, today=today or timezone.localdate())
+    return alerts_create([alert], actor=actor)
 
 
 # --- facts about the sentence, with what follows from them -------------------------

@@ -11,54 +11,54 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
+from offenders.models import EventKind, KeyDate, SentenceEvent
 from vcs_portal.core.models import Role, User
 from vcs_portal.core.pages import govuk_date as _d
-from vcs_portal.core.pages import lower_first
 from vcs_portal.core.sweeps import SweepResult
-from victims import deadlines
-from victims.models import Case, CaseStatus, ContactLevel
+from victims.models import Case, CaseStatus
 
+from . import rules
 from .alerts import KEY_DATE_EVENTS, Alert, event_alert, key_date_alert, key_date_history, key_date_is_news
 from .models import Priority, Task, TaskKind, TaskStatus
-from .services import FIRST_CONTACT_WORK, alerts_create, escalation_owner, task_close, task_ensure
-
-# Working days to act on a prompt to re-offer the scheme (capped at the date itself).
-REOFFER_WORKING_DAYS = 10
-
-# Cases outside the scheme that are prompted to re-offer it as release nears (Victims' Commissioner 2020).
-REOFFER_STATUSES = [
-    CaseStatus.OPTED_OUT,
-    CaseStatus.DECLINED,
-    CaseStatus.NO_RESPONSE,
-    CaseStatus.UNABLE_TO_TRACE,
-]
-REOFFER_KEY_DATES = [KeyDateKind.PED, KeyDateKind.CRD]
+from .services import (
+    FIRST_CONTACT_WORK,
+    alerts_create,
+    escalation_owner,
+    task_close,
+    task_ensure,
+    task_record_missed,
+)
 
 
 def _task_exists(kind: str, dedupe_key: str) -> Exists:
     return Exists(Task.objects.filter(case=OuterRef("pk"), kind=kind, dedupe_key=dedupe_key))
 
 
-def _first_contact_tasks(today: date) -> int:
+# --- first contact ----------------------------------------------------------------------
+
+
+def _first_contact_tasks() -> int:
     created = 0
     cases = (
         Case.objects.awaiting_first_contact()
         .filter(first_contact_due__isnull=False)
-        .exclude(_task_exists(TaskKind.FIRST_CONTACT, "first_contact"))
+        .exclude(_task_exists(TaskKind.FIRST_CONTACT, rules.FIRST_CONTACT_KEY))
         .select_related("officer")
     )
     for case in cases.iterator(chunk_size=500):
+        due_on = rules.first_contact_task_due(case)
+        if due_on is None:
+            continue
         _, made = task_ensure(
             case=case,
             kind=TaskKind.FIRST_CONTACT,
-            dedupe_key="first_contact",
+            dedupe_key=rules.FIRST_CONTACT_KEY,
             title="Make first contact with the victim",
             detail=case.first_contact_rule,
-            due_on=case.first_contact_due,
+            due_on=due_on,
         )
         created += made
     return created
@@ -68,7 +68,7 @@ def _escalation_tasks(today: date) -> int:
     created = 0
     cases = (
         Case.objects.needs_escalation(today)
-        .exclude(_task_exists(TaskKind.ESCALATION, "escalation"))
+        .exclude(_task_exists(TaskKind.ESCALATION, rules.FIRST_CONTACT_ESCALATION_KEY))
         .select_related("officer", "team")
         .prefetch_related(
             Prefetch(
@@ -79,11 +79,13 @@ def _escalation_tasks(today: date) -> int:
         )
     )
     for case in cases:
-        missed = [d for d in (case.first_contact_due, case.escalation_due) if d and d < today]
+        due_on = rules.first_contact_escalation_due(case, today)
+        if due_on is None:
+            continue
         _, made = task_ensure(
             case=case,
             kind=TaskKind.ESCALATION,
-            dedupe_key="escalation",
+            dedupe_key=rules.FIRST_CONTACT_ESCALATION_KEY,
             title="Escalation: first contact with the victim is overdue",
             detail=(
                 f"First contact was due by {_d(case.first_contact_due)}."
@@ -91,8 +93,7 @@ def _escalation_tasks(today: date) -> int:
                 else "First contact is overdue."
             )
             + " Agree with the officer how the victim will be reached.",
-            # The day the case became overdue, so a late run gives the same date.
-            due_on=min(missed) + timedelta(days=1),
+            due_on=due_on,
             owner=escalation_owner(case),
             priority=Priority.HIGH,
         )
@@ -100,90 +101,114 @@ def _escalation_tasks(today: date) -> int:
     return created
 
 
-def _annual_letter_tasks(today: date) -> int:
-    created = 0
-    window = timedelta(days=settings.VCS_ANNUAL_LETTER_WINDOW_DAYS)
-    cases = (
-        Case.objects.filter(
-            status=CaseStatus.OPTED_IN,
-            contact_level__in=[ContactLevel.ANNUAL, ContactLevel.ALL_KEY_STAGES],
+# --- annual letters -----------------------------------------------------------------------
+
+
+def _year(key: str) -> int:
+    """The year of an annual-letter task key (``annual:2027``)."""
+    return int(key.rsplit(":", 1)[-1])
+
+
+def annual_letter_task_ensure(*, case: Case, period: rules.AnnualPeriod, have: dict[str, date]) -> bool:
+    """Make the task for the case's current annual letter: the one wording, whichever sweep asks.
+
+    ``have`` maps the case's annual-task keys to their due dates. Nothing is made if a later
+    year's task exists (an earlier day run again). If letters of the cycle before this one were
+    never made, the case's history gets one closed entry saying how many and when.
+    """
+    years = [_year(key) for key in have]
+    if period.task_key in have or any(year > period.year for year in years):
+        return False  # checked before the transaction: an ordinary day costs no query per case
+    return _annual_letter_task_make(case=case, period=period, years=years)
+
+
+@transaction.atomic
+def _annual_letter_task_make(*, case: Case, period: rules.AnnualPeriod, years: list[int]) -> bool:
+    # The earlier year's letter was not sent in time: closed first (one open annual task per case
+    # is a database constraint), whichever sweep got here first.
+    for earlier in Task.objects.open().filter(case=case, kind=TaskKind.ANNUAL_LETTER):
+        task_close(
+            task=earlier,
+            status=TaskStatus.CANCELLED,
+            outcome=f"Missed: not sent before the next annual letter fell due ({_d(period.due)})",
+            actor=None,
         )
-        .annotate(last_letter_due=Max("tasks__due_on", filter=Q(tasks__kind=TaskKind.ANNUAL_LETTER)))
-        .select_related("officer")
+    _, created = task_ensure(
+        case=case,
+        kind=TaskKind.ANNUAL_LETTER,
+        dedupe_key=period.task_key,
+        title="Send the annual letter",
+        detail=rules.annual_letter_detail(period),
+        due_on=period.task_due,
     )
-    for case in cases.iterator(chunk_size=500):
-        # Counted from the opt-in, or from when the last letter was due, whichever is later: a
-        # letter sent early does not move the cycle, so each year has exactly one letter.
-        due = deadlines.annual_letter_due(case.status_changed_on)
-        if case.last_letter_due:
-            after_last = deadlines.annual_letter_due(case.last_letter_due)
-            due = max(due, after_last, key=lambda d: d.due)
-        if today < due.due - window:
-            continue
-        _, made = task_ensure(
+    last_year = max(years, default=0)
+    missed = [d for d in period.missed if d.year > last_year]
+    if created and missed:
+        task_record_missed(
             case=case,
             kind=TaskKind.ANNUAL_LETTER,
-            dedupe_key=f"annual:{due.due.year}",
-            title="Send the annual letter",
-            detail=(
-                f"Due {_d(due.due)}: {due.rule}. Say what has changed, including the current security "
-                "category and the next key date (in months, never an exact release date)."
-            ),
-            due_on=due.due,
+            dedupe_key=f"annual:{missed[-1].year}",
+            title="Send the annual letter (missed)",
+            due_on=missed[-1],
+            outcome=rules.annual_missed_outcome(missed),
         )
-        created += made
     return created
 
 
-def _reoffer_tasks(today: date) -> int:
-    horizon = today + timedelta(days=settings.VCS_REOFFER_WINDOW_DAYS)
-    candidates = Case.objects.filter(status__in=REOFFER_STATUSES)
-    # What is coming, per sentence: the current (newest) PED and CRD, and parole hearings.
-    coming: dict[int, list[tuple[str, str, date]]] = defaultdict(list)
-    current = (
-        KeyDate.objects.filter(sentence_id__in=candidates.values("sentence_id"), kind__in=REOFFER_KEY_DATES)
-        .order_by("sentence_id", "kind", "-recorded_at", "-pk")
-        .distinct("sentence_id", "kind")
-    )
-    for key_date in current:
-        if today <= key_date.date <= horizon:
-            coming[key_date.sentence_id].append((key_date.kind, key_date.get_kind_display(), key_date.date))
-    hearings = SentenceEvent.objects.filter(
-        sentence_id__in=candidates.values("sentence_id"),
-        kind=EventKind.PAROLE_HEARING,
-        occurred_on__range=(today, horizon),
-    )
-    for event in hearings:
-        coming[event.sentence_id].append((event.kind, event.get_kind_display(), event.occurred_on))
-    if not coming:
-        return 0
-    cases = list(candidates.filter(sentence_id__in=coming.keys()).select_related("officer"))
-    existing = set(
-        Task.objects.filter(kind=TaskKind.REOFFER, case__in=cases).values_list("case_id", "dedupe_key")
-    )
+def annual_keys(case_ids: QuerySet | list[int]) -> dict[int, dict[str, date]]:
+    """Every annual-letter task key of the cases, with its due date, in one query."""
+    keys: dict[int, dict[str, date]] = defaultdict(dict)
+    for case_id, key, due_on in Task.objects.filter(
+        kind=TaskKind.ANNUAL_LETTER, case_id__in=case_ids
+    ).values_list("case_id", "dedupe_key", "due_on"):
+        keys[case_id][key] = due_on
+    return keys
+
+
+def annual_letter_cases() -> QuerySet[Case]:
+    """The cases the annual-letter rule can apply to (``rules.annual_letter_period`` decides)."""
+    return Case.objects.filter(status=CaseStatus.OPTED_IN, contact_level__in=rules.ANNUAL_LEVELS)
+
+
+def _annual_letter_tasks(today: date) -> int:
     created = 0
-    for case in cases:
-        for kind, label, on in coming[case.sentence_id]:
-            dedupe_key = f"reoffer:{kind}:{on.isoformat()}"
-            if (case.pk, dedupe_key) in existing:
-                continue
-            _, made = task_ensure(
-                case=case,
-                kind=TaskKind.REOFFER,
-                dedupe_key=dedupe_key,
-                title=f"Consider re-offering the scheme: {lower_first(label)} on {_d(on)}",
-                detail=(
-                    f"The victim is {CaseStatus(case.status).label.lower()}. As release or a parole review "
-                    "nears, consider offering the scheme again."
-                ),
-                due_on=min(deadlines.add_working_days(today, REOFFER_WORKING_DAYS), on),
-            )
-            created += made
+    cases = annual_letter_cases()
+    keys = annual_keys(cases.values("pk"))
+    for case in cases.select_related("officer").iterator(chunk_size=500):
+        period = rules.annual_letter_period(case, today)
+        if period is not None:
+            created += annual_letter_task_ensure(case=case, period=period, have=keys.get(case.pk, {}))
     return created
 
 
-def _close_spent_tasks() -> tuple[int, int]:
-    """Close first-contact work once contact is made, and every open task of a closed case."""
+def _annual_tasks_close(today: date) -> int:
+    """Close the annual tasks the rule no longer asks for: a later letter is now due (this one
+    was missed), or the victim no longer wants yearly letters."""
+    closed = 0
+    for task in Task.objects.open().filter(kind=TaskKind.ANNUAL_LETTER).select_related("case"):
+        case = task.case
+        period = rules.annual_letter_period(case, today)
+        if period is None:
+            if case.status == CaseStatus.OPTED_IN and case.contact_level in rules.ANNUAL_LEVELS:
+                continue  # a run for an earlier day: nothing is due yet, and nothing is obsolete
+            outcome = (
+                f"No longer needed: the victim is {CaseStatus(case.status).label.lower()}"
+                if case.status != CaseStatus.OPTED_IN
+                else "No longer needed: the victim no longer asks for yearly letters"
+            )
+        elif _year(task.dedupe_key) < period.year:
+            outcome = f"Missed: not sent before the next annual letter fell due ({_d(period.due)})"
+        else:
+            continue
+        closed += task_close(task=task, status=TaskStatus.CANCELLED, outcome=outcome, actor=None)
+    return closed
+
+
+# --- closing what no longer applies ---------------------------------------------------------
+
+
+def _close_spent_tasks(today: date) -> dict[str, int]:
+    """Close the generated work a change has made obsolete, each with the reason."""
     met = 0
     for task in Task.objects.filter(
         FIRST_CONTACT_WORK, status=TaskStatus.OPEN, case__first_contact_on__isnull=False
@@ -197,24 +222,52 @@ def _close_spent_tasks() -> tuple[int, int]:
     cancelled = 0
     for task in Task.objects.filter(status=TaskStatus.OPEN, case__status=CaseStatus.CLOSED):
         cancelled += task_close(task=task, status=TaskStatus.CANCELLED, outcome="Case closed", actor=None)
-    return met, cancelled
+    for task in Task.objects.open().filter(
+        kind=TaskKind.ESCALATION, dedupe_key=rules.FIRST_CONTACT_ESCALATION_KEY, case__statutory=False
+    ):
+        cancelled += task_close(
+            task=task,
+            status=TaskStatus.CANCELLED,
+            outcome="Not a statutory case (discretionary): no statutory breach is raised",
+            actor=None,
+        )
+    left = 0
+    for task in (
+        Task.objects.open()
+        .filter(kind__in=rules.TELL_THE_VICTIM, case__status__in=rules.OUT_OF_SCHEME)
+        .select_related("case")
+    ):
+        case = task.case
+        left += task_close(
+            task=task,
+            status=TaskStatus.CANCELLED,
+            outcome=f"No longer needed: the victim {CaseStatus(case.status).label.lower()} "
+            f"on {_d(case.status_changed_on)}",
+            actor=None,
+        )
+    return {
+        "tasks closed (first contact made)": met,
+        "tasks closed (case closed)": cancelled,
+        "tasks closed (victim left the scheme)": left,
+        "tasks closed (annual letter missed or not wanted)": _annual_tasks_close(today),
+    }
 
 
 def deadline_sweep(*, as_of: date) -> SweepResult:
-    """Make the tasks the deadlines call for on ``as_of``. Safe to run twice; a missed day is
-    caught up by the next run, because each rule looks at what is due, not at what changed.
+    """Make the tasks the deadlines call for on ``as_of``, and close those no longer called for.
+
+    Safe to run twice; a missed day is caught up by the next run, because each rule
+    (``contacts.rules``) looks at what is due, not at what changed.
     """
     with transaction.atomic():
-        first_contact_met, closed_case = _close_spent_tasks()
+        closed = _close_spent_tasks(as_of)
     return SweepResult(
         "Deadline sweep",
         {
-            "first-contact tasks created": _first_contact_tasks(as_of),
+            "first-contact tasks created": _first_contact_tasks(),
             "escalations created": _escalation_tasks(as_of),
             "annual-letter tasks created": _annual_letter_tasks(as_of),
-            "re-offer tasks created": _reoffer_tasks(as_of),
-            "tasks closed (first contact made)": first_contact_met,
-            "tasks closed (case closed)": closed_case,
+            **closed,
         },
     )
 
@@ -238,6 +291,4 @@ def alerts_sweep(*, as_of: date, lookback_days: int | None = None) -> SweepResul
             alert = key_date_alert(current)
             if alert is not None:
                 alerts.append(alert)
-    return SweepResult(
-        "Alerts sweep", {"alert tasks created": alerts_create(alerts, actor=None, today=today)}
-    )
+    return SweepResult("Alerts sweep", {"alert tasks created": alerts_create(alerts, actor=None)})

@@ -8,21 +8,25 @@ which is idempotent: recording the same thing twice never makes a second task.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from contacts import rules
 from contacts.models import Task, TaskKind, TaskStatus
-from contacts.services import task_ensure, tasks_close
-from offenders.models import SentenceType
+from contacts.services import task_ensure, task_reschedule, tasks_close
+from offenders.models import EventKind, SentenceEvent, SentenceType
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction
 from vcs_portal.core.pages import govuk_date as _d
 from victims.deadlines import add_working_days, is_working_day, tribunal_earliest_application, vps_due
-from victims.models import CaseStatus
+from victims.models import Case, CaseStatus
 
 from .models import (
     NO_PAROLE_TYPES,
@@ -44,10 +48,7 @@ from .selectors import contains_contact_details, reconsideration_status, tribuna
 if TYPE_CHECKING:
     from offenders.models import Sentence
     from vcs_portal.core.models import User
-    from victims.models import Case
 
-# How many working days before the VPS deadline the officer's task falls due.
-VPS_TASK_LEAD_WORKING_DAYS = 5
 # Working days the officer has to explain a refused licence condition to the victim.
 CONDITION_REFUSED_WORKING_DAYS = 5
 # Cases whose VPS deadline no longer calls for work: the victim left the scheme.
@@ -119,7 +120,42 @@ def parole_review_create(
     review.full_clean()
     review.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=review, summary=f"parole review: {kind}")
+    reoffer_for_review(review=review, actor=actor)
     return review
+
+
+def reoffer_for_review(
+    *, review: ParoleReview, actor: User | None, cases: Iterable[Case] | None = None
+) -> int:
+    """Prompt the VLO to consider re-offering the scheme to each victim on the sentence who is
+    outside it (opted out, declined, never reached): one task per review, and no letter.
+
+    Due ``REOFFER_WORKING_DAYS`` after the referral, whenever the review is recorded. Returns how
+    many tasks were made; safe to call twice.
+    """
+    if review.outcome:
+        return 0
+    if cases is None:
+        cases = Case.objects.filter(sentence_id=review.sentence_id).select_related("officer")
+    created = 0
+    for case in cases:
+        if case.status not in rules.REOFFER_STATUSES:
+            continue
+        _, made = task_ensure(
+            case=case,
+            kind=TaskKind.REOFFER,
+            dedupe_key=f"reoffer:review:{review.pk}",
+            title=f"Consider re-offering the scheme: parole review opened on {_d(review.referred_on)}",
+            detail=(
+                f"The victim is {CaseStatus(case.status).label.lower()}. The offender's case has been "
+                "referred to the Parole Board: consider offering the scheme again, so the victim can "
+                "make a statement and ask for licence conditions."
+            ),
+            due_on=add_working_days(review.referred_on, rules.REOFFER_WORKING_DAYS),
+            actor=actor,
+        )
+        created += made
+    return created
 
 
 @transaction.atomic
@@ -132,10 +168,17 @@ def parole_review_update(
     review.full_clean()
     review.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=review, summary="parole review: dates")
-    if hearing_on:
-        pending = review.statements.filter(submitted_on__isnull=True).select_related("case__officer")
-        for statement in pending:
+    pending = review.statements.filter(submitted_on__isnull=True).select_related("case__officer")
+    for statement in pending:
+        if hearing_on:
             _vps_due_task_ensure(statement=statement, review=review, actor=actor)
+        else:
+            tasks_close(
+                tasks=_vps_tasks(statement),
+                status=TaskStatus.CANCELLED,
+                outcome="The hearing was taken out (no hearing date on record)",
+                actor=actor,
+            )
     return review
 
 
@@ -176,6 +219,15 @@ def parole_decision_record(
     review.full_clean()
     review.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=review, summary=f"parole decision: {outcome}")
+    decided = f"The parole review was decided on {_d(decision_on)}"
+    for statement in review.statements.filter(submitted_on__isnull=True):
+        tasks_close(tasks=_vps_tasks(statement), status=TaskStatus.CANCELLED, outcome=decided, actor=actor)
+    tasks_close(
+        tasks=Task.objects.filter(kind=TaskKind.REOFFER, dedupe_key=f"reoffer:review:{review.pk}"),
+        status=TaskStatus.CANCELLED,
+        outcome=decided,
+        actor=actor,
+    )
     return review
 
 
@@ -207,36 +259,50 @@ def reconsideration_request_record(
 # --- victim personal statements -------------------------------------------------------------
 
 
+def vps_task_keys(review_pk: int) -> tuple[str, str]:
+    """The keys of a review's two VPS tasks: the reminder and the overdue warning."""
+    return f"vps:{review_pk}", f"vps-overdue:{review_pk}"
+
+
+def vps_reminder_due(hearing_on: date) -> date:
+    """The officer's VPS reminder: ``VCS_VPS_REMINDER_WORKING_DAYS`` working days before the Board's
+    deadline, so there is time to send it. Counted from the deadline, whenever it is recorded."""
+    return working_days_before(vps_due(hearing_on).due, settings.VCS_VPS_REMINDER_WORKING_DAYS)
+
+
+def _vps_tasks(statement: VictimPersonalStatement) -> QuerySet[Task]:
+    return Task.objects.filter(
+        case_id=statement.case_id,
+        kind__in=[TaskKind.VPS_DUE, TaskKind.VPS_OVERDUE],
+        dedupe_key__in=vps_task_keys(statement.review_id),
+    )
+
+
 def _vps_due_task_ensure(
     *, statement: VictimPersonalStatement, review: ParoleReview, actor: User | None
 ) -> None:
-    """The officer's VPS task: due 5 working days before the Board's deadline, so there is time to
-    send it; if that day has already passed when the task is made, due on the deadline itself."""
+    """The officer's VPS reminder (``vps_reminder_due``); moved with the hearing if it changes."""
     if review.hearing_on is None:
         return
-    deadline = vps_due(review.hearing_on).due
-    reminder = working_days_before(deadline, VPS_TASK_LEAD_WORKING_DAYS)
-    due_on = reminder if reminder >= timezone.localdate() else deadline
-    task_ensure(
+    deadline = vps_due(review.hearing_on)
+    title = f"VPS due to the Parole Board by {_d(deadline.due)}"
+    task, created = task_ensure(
         case=statement.case,
         kind=TaskKind.VPS_DUE,
-        dedupe_key=f"vps:{review.pk}",
-        title=f"VPS due to the Parole Board by {_d(deadline)}",
-        due_on=due_on,
-        detail=vps_due(review.hearing_on).rule,
+        dedupe_key=vps_task_keys(review.pk)[0],
+        title=title,
+        due_on=vps_reminder_due(review.hearing_on),
+        detail=deadline.rule,
         actor=actor,
     )
+    if not created:
+        task_reschedule(task=task, due_on=vps_reminder_due(review.hearing_on), title=title, actor=actor)
 
 
 def _vps_tasks_close(*, statement: VictimPersonalStatement, actor: User) -> None:
     """Mark the VPS tasks for this review done once the statement has gone to the Board."""
-    review_pk = statement.review_id
     tasks_close(
-        tasks=Task.objects.filter(
-            case_id=statement.case_id,
-            kind__in=[TaskKind.VPS_DUE, TaskKind.VPS_OVERDUE],
-            dedupe_key__in=[f"vps:{review_pk}", f"vps-overdue:{review_pk}"],
-        ),
+        tasks=_vps_tasks(statement),
         status=TaskStatus.DONE,
         outcome=f"VPS submitted to the Parole Board on {_d(statement.submitted_on)}",
         actor=actor,
@@ -636,6 +702,18 @@ def hospital_managers_referral_record(
     referral.full_clean()
     referral.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=referral, summary="hospital managers referral")
+    tribunal_events = SentenceEvent.objects.filter(sentence_id=case.sentence_id, kind=EventKind.TRIBUNAL)
+    tasks_close(
+        tasks=Task.objects.filter(
+            case=case,
+            kind=TaskKind.KEY_EVENT,
+            dedupe_key__in=[f"event:{pk}" for pk in tribunal_events.values_list("pk", flat=True)],
+        ),
+        status=TaskStatus.CANCELLED,
+        outcome=f"Passed to the hospital managers ({referral.hospital}) on {_d(referred_on)}: "
+        "they deal with the victim about the tribunal",
+        actor=actor,
+    )
     return referral
 
 

@@ -513,9 +513,10 @@ def redis_url(socket_path: Path) -> str:
 def celery_broker_url(socket_path: Path) -> str:
     """Return a Celery broker URL for the embedded Redis socket.
 
-    kombu has no ``unix://`` transport; its Redis transport takes ``redis+socket://``.
+    kombu has no ``unix://`` transport; its Redis transport takes ``redis+socket://``, and its
+    database as ``virtual_host``: database 1, never the cache's (clearing the cache would wipe it).
     """
-    return f"redis+socket://{socket_path}"
+    return f"redis+socket://{socket_path}?virtual_host=1"  # the cache has database 0
 
 
 def stop_redis() -> bool:

@@ -23,7 +23,7 @@ from contacts.models import (
     TaskStatus,
 )
 from contacts.sweeps import alerts_sweep
-from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
+from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent, SentenceType
 from tests.contacts.factories import ContactFactory, ReferralOutFactory, TaskFactory
 from tests.factories import ManagerFactory, UserFactory
 from tests.victims.factories import CaseFactory
@@ -692,3 +692,56 @@ def test_the_case_timeline_reads_only_as_many_contacts_as_it_shows(vlo, case):
     contact_reads = [q["sql"] for q in queries.captured_queries if 'FROM "contacts_contact"' in q["sql"]]
     assert len(contact_reads) == 1 and "LIMIT 5" in contact_reads[0]
     assert sum(e.kind == "contact" for e in entries) == 5
+
+
+def test_an_alert_task_is_due_five_working_days_after_the_fact_was_recorded_whenever_made(
+    vlo, opted_in, frozen_today
+):
+    release = event(opted_in, vlo)
+    Task.objects.all().delete()
+    frozen_today.move_to(dt.datetime(2026, 6, 3, 12, 0, tzinfo=dt.UTC))
+    assert alerts_sweep(as_of=dt.date(2026, 6, 3))["alert tasks created"] == 1
+    # Recorded Wednesday 20 May; 25 May is a bank holiday.
+    assert Task.objects.get(dedupe_key=f"event:{release.pk}").due_on == dt.date(2026, 5, 28)
+
+
+def hospital_case(vlo, sentence_type):
+    return CaseFactory(
+        team=vlo.team,
+        officer=vlo,
+        status=CaseStatus.OPTED_IN,
+        contact_level=ContactLevel.ALL_KEY_STAGES,
+        sentence__sentence_type=sentence_type,
+        sentence__years=None,
+        sentence__sentence_date=dt.date(2025, 1, 10),
+    )
+
+
+def test_an_unrestricted_patients_tribunal_makes_no_vlo_task(vlo):
+    case = hospital_case(vlo, SentenceType.HOSPITAL_S37)
+    event(case, vlo, kind=EventKind.TRIBUNAL)
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 0
+    assert not Task.objects.exists()
+
+
+def test_a_restricted_patients_tribunal_makes_a_vlo_task(vlo):
+    case = hospital_case(vlo, SentenceType.HOSPITAL_S37_41)
+    event(case, vlo, kind=EventKind.TRIBUNAL)
+    assert Task.objects.get().title == "Tell the victim: Mental Health Tribunal"
+
+
+def test_passing_the_case_to_the_hospital_managers_closes_its_tribunal_tasks(vlo):
+    from parole.services import hospital_managers_referral_record
+
+    case = hospital_case(vlo, SentenceType.HOSPITAL_S37)
+    tribunal = event(case, vlo, kind=EventKind.TRIBUNAL)
+    services.task_ensure(  # made before the rule knew better
+        case=case, kind=TaskKind.KEY_EVENT, dedupe_key=f"event:{tribunal.pk}", title="Tell", due_on=TODAY
+    )
+    hospital_managers_referral_record(actor=vlo, case=case, referred_on=TODAY, hospital="Ashworth")
+    task = Task.objects.get()
+    assert task.status == TaskStatus.CANCELLED
+    assert task.outcome.startswith("Passed to the hospital managers (Ashworth) on 20 May 2026")
+    assert AuditEvent.objects.filter(
+        object_id=str(task.pk), summary="task cancelled by rule", actor=vlo
+    ).exists()

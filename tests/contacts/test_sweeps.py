@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from contacts import services
 from contacts.models import Priority, Task, TaskKind, TaskStatus
 from contacts.sweeps import deadline_sweep
-from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
+from offenders.models import KeyDate
 from tests.contacts.factories import TaskFactory
 from tests.factories import ManagerFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
@@ -221,64 +221,10 @@ def test_next_years_letter_follows_this_years(make_case, vlo):
     assert set(Task.objects.values_list("dedupe_key", flat=True)) == {"annual:2026", "annual:2027"}
 
 
-# --- re-offer -----------------------------------------------------------------------
-
-
 def key_date(case, kind, on, **kwargs):
     return KeyDate.objects.create(
         sentence=case.sentence, kind=kind, date=on, source="Prison", recorded_by=case.officer, **kwargs
     )
-
-
-def test_an_opted_out_victim_is_reconsidered_as_release_nears(make_case):
-    case = make_case(status=CaseStatus.OPTED_OUT, first_contact_on=dt.date(2026, 4, 10))
-    key_date(case, KeyDateKind.CRD, dt.date(2026, 7, 1))
-    assert sweep()["re-offer tasks created"] == 1
-    task = Task.objects.get(kind=TaskKind.REOFFER)
-    assert task.dedupe_key == "reoffer:crd:2026-07-01"
-    assert task.title == "Consider re-offering the scheme: conditional release date (CRD) on 1 July 2026"
-
-
-def test_a_parole_hearing_prompts_a_reoffer(make_case):
-    case = make_case(status=CaseStatus.DECLINED, first_contact_on=dt.date(2026, 4, 10))
-    SentenceEvent.objects.create(
-        sentence=case.sentence,
-        kind=EventKind.PAROLE_HEARING,
-        occurred_on=dt.date(2026, 8, 1),
-        recorded_by=case.officer,
-    )
-    sweep()
-    assert Task.objects.get(kind=TaskKind.REOFFER).dedupe_key == "reoffer:parole_hearing:2026-08-01"
-
-
-def test_only_the_current_key_date_prompts_a_reoffer(make_case):
-    case = make_case(status=CaseStatus.OPTED_OUT, first_contact_on=dt.date(2026, 4, 10))
-    key_date(case, KeyDateKind.PED, dt.date(2026, 7, 1))
-    key_date(case, KeyDateKind.PED, dt.date(2027, 7, 1))  # recalculated: now outside the window
-    sweep()
-    assert not Task.objects.filter(kind=TaskKind.REOFFER).exists()
-
-
-def test_a_date_beyond_the_window_prompts_nothing(make_case):
-    case = make_case(status=CaseStatus.NO_RESPONSE)
-    key_date(case, KeyDateKind.CRD, TODAY + dt.timedelta(days=91))
-    sweep()
-    assert not Task.objects.filter(kind=TaskKind.REOFFER).exists()
-
-
-def test_an_opted_in_victim_is_not_prompted_to_reoffer(make_case):
-    case = opted_in(make_case, since=dt.date(2026, 4, 10))
-    key_date(case, KeyDateKind.CRD, dt.date(2026, 7, 1))
-    sweep()
-    assert not Task.objects.filter(kind=TaskKind.REOFFER).exists()
-
-
-def test_the_sweep_run_twice_makes_one_reoffer_task(make_case):
-    case = make_case(status=CaseStatus.UNABLE_TO_TRACE)
-    key_date(case, KeyDateKind.CRD, dt.date(2026, 7, 1))
-    sweep()
-    assert sweep()["re-offer tasks created"] == 0
-    assert Task.objects.filter(kind=TaskKind.REOFFER).count() == 1
 
 
 # --- the whole sweep ----------------------------------------------------------------
@@ -290,8 +236,6 @@ def world(make_case, manager):
     make_case()
     make_case(first_contact_due=dt.date(2026, 5, 1))
     opted_in(make_case)
-    reoffer = make_case(status=CaseStatus.OPTED_OUT, first_contact_on=dt.date(2026, 4, 10))
-    key_date(reoffer, KeyDateKind.CRD, dt.date(2026, 7, 1))
 
 
 def test_a_missed_day_is_caught_up_by_the_next_run(world):
@@ -301,7 +245,6 @@ def test_a_missed_day_is_caught_up_by_the_next_run(world):
         TaskKind.FIRST_CONTACT,
         TaskKind.ESCALATION,
         TaskKind.ANNUAL_LETTER,
-        TaskKind.REOFFER,
     }
     sweep(TODAY)
     assert task_keys() == caught_up
@@ -329,3 +272,56 @@ def test_a_second_sweep_costs_the_same_queries_for_many_cases(make_case, django_
     sweep()
     with django_assert_num_queries(len(few)):
         sweep()
+
+
+# --- closing what no longer applies ---------------------------------------------------------------
+
+
+def test_a_victim_who_opts_out_has_their_annual_task_closed_with_the_reason(make_case):
+    case = opted_in(make_case)
+    sweep()
+    case.status, case.status_changed_on = CaseStatus.OPTED_OUT, TODAY
+    case.save(update_fields=["status", "status_changed_on"])
+    result = sweep()
+    task = Task.objects.get(kind=TaskKind.ANNUAL_LETTER)
+    assert result["tasks closed (victim left the scheme)"] == 1
+    assert (task.status, task.outcome) == (
+        TaskStatus.CANCELLED,
+        "No longer needed: the victim opted out on 20 May 2026",
+    )
+
+
+def test_an_escalation_closes_when_the_case_is_approved_as_discretionary(make_case, manager):
+    case = make_case(first_contact_due=dt.date(2026, 5, 1))
+    sweep()
+    case.statutory = False
+    case.save(update_fields=["statutory"])
+    sweep()
+    escalation = Task.objects.get(kind=TaskKind.ESCALATION)
+    assert escalation.status == TaskStatus.CANCELLED
+    assert escalation.outcome == "Not a statutory case (discretionary): no statutory breach is raised"
+
+
+def test_a_catch_up_years_later_makes_only_the_current_annual_letter(make_case):
+    case = opted_in(make_case, since=dt.date(2020, 6, 1))
+    assert sweep()["annual-letter tasks created"] == 1
+    assert list(Task.objects.open().values_list("dedupe_key", flat=True)) == ["annual:2026"]
+    missed = Task.objects.get(case=case, status=TaskStatus.CANCELLED)
+    assert missed.dedupe_key == "annual:2025"
+    assert missed.outcome.startswith("Missed: 5 annual letters fell due between 1 June 2021 and 1 June 2025")
+
+
+def test_what_was_missed_is_on_the_case_history(make_case):
+    from vcs_portal.cases.selectors import case_timeline
+
+    case = opted_in(make_case, since=dt.date(2020, 6, 1))
+    sweep()
+    titles = [entry.title for entry in case_timeline(case=case)]
+    assert "Task closed (not needed): Send the annual letter (missed)" in titles
+
+
+def test_the_annual_cycle_runs_from_the_opt_in_so_a_late_year_does_not_move_it(make_case, vlo):
+    opted_in(make_case, since=dt.date(2025, 6, 1))
+    sweep()
+    sweep(dt.date(2027, 5, 10))
+    assert Task.objects.open().get(kind=TaskKind.ANNUAL_LETTER).due_on == dt.date(2027, 6, 1)

@@ -95,3 +95,24 @@ def test_bench_measures_every_page_and_leaves_no_trace(tmp_path):
     assert all(value > 0 for value in p50s.values())
     # Everything ran in a transaction that was rolled back: no audit rows, sessions or contacts.
     assert (AuditEvent.objects.count(), Contact.objects.count()) == (audit_rows, contacts)
+
+
+def test_bench_times_every_daily_job_for_the_first_run_and_the_ordinary_day_after():
+    from contacts.models import Task
+    from vcs_portal.operations.daily import DAILY_JOBS
+
+    seed_national(seed=3, scale="tiny", today=timezone.localdate(), sweep=False)
+    tasks = Task.objects.count()
+    out = io.StringIO()
+
+    call_command("bench", requests=1, no_letters=True, stdout=out)
+
+    text = out.getvalue()
+    for day in ("first run on the dataset", "the ordinary day after"):
+        block = text.split(f"Daily jobs, {day} (", 1)[1].split("\n\n", 1)[0]
+        lines = block.splitlines()[1:]
+        assert [line.split()[0] for line in lines] == [job.label.split()[0] for job in DAILY_JOBS], day
+        eligibility = next(line for line in lines if line.strip().startswith("Eligibility sweep"))
+        assert "sentences checked" in eligibility and "target <= 20 s" in eligibility, day
+        assert not re.search(r"\b0 sentences checked", eligibility), day  # timed on a fresh day, both days
+    assert Task.objects.count() == tasks  # rolled back

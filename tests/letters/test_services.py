@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from contacts.models import Contact, ContactWith, Direction, Method
 from offenders.models import KeyDate, SecurityCategoryChange
@@ -17,6 +18,8 @@ from vcs_portal.letters.models import Letter, LetterKind, LetterStatus, SentVia
 from victims.models import CaseStatus, Channel, ClosureReason
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+TODAY = dt.date(2026, 11, 20)
 
 
 def audited(letter: Letter, action: str, summary: str) -> bool:
@@ -431,3 +434,98 @@ def test_letters_appear_on_the_case_timeline(case, vlo):
     assert entries[0].by == "Scheduled job" and entries[1].by == str(vlo)
     assert {e.kind for e in entries} == {"letter"}
     assert entries[2].detail == "Your yearly update about Dan Marsh"
+
+
+# --- sending closes the loop ----------------------------------------------------------------------
+
+
+def annual_task(case):
+    from contacts.services import task_ensure
+
+    task, _ = task_ensure(
+        case=case,
+        kind="annual_letter",
+        dedupe_key="annual:2027",
+        title="Send the annual letter",
+        due_on=TODAY,
+    )
+    return task
+
+
+def test_sending_the_annual_letter_closes_the_task_that_asked_for_it(case, vlo):
+    task = annual_task(case)
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    services.letter_mark_sent(
+        actor=vlo, letter=services.letter_approve(actor=vlo, letter=letter), sent_via=SentVia.POSTED
+    )
+    task.refresh_from_db()
+    assert (task.status, task.outcome, task.completed_by) == (
+        "done",
+        "Letter sent on 20 November 2026 (posted)",
+        vlo,
+    )
+    assert AuditEvent.objects.filter(object_id=str(task.pk), summary="task done by rule", actor=vlo).exists()
+
+
+def test_sending_a_release_alert_letter_closes_its_coming_up_task(case, vlo):
+    from contacts.services import task_ensure
+
+    task, _ = task_ensure(
+        case=case, kind="key_event", dedupe_key="alert:crd:2027-03-14", title="Coming up", due_on=TODAY
+    )
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.RELEASE, period_key="crd:2027-03-14")
+    services.letter_mark_sent(
+        actor=vlo, letter=services.letter_approve(actor=vlo, letter=letter), sent_via=SentVia.EMAILED
+    )
+    task.refresh_from_db()
+    assert task.status == "done"
+
+
+def approved_days_ago(case, vlo, days: int) -> Letter:
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    Letter.objects.filter(pk=letter.pk).update(approved_at=letter.approved_at - dt.timedelta(days=days))
+    return letter
+
+
+def test_a_letter_posted_on_friday_can_be_recorded_on_monday(case, vlo):
+    letter = approved_days_ago(case, vlo, 10)
+    friday = TODAY - dt.timedelta(days=3)
+    letter = services.letter_mark_sent(actor=vlo, letter=letter, sent_via=SentVia.POSTED, sent_on=friday)
+    assert timezone.localtime(letter.sent_at).date() == friday
+    assert timezone.localtime(Contact.objects.get(case=case).occurred_at).date() == friday
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "message"),
+    [
+        (-1, "must be today or in the past"),
+        (31, "within the last 30 days"),
+    ],
+)
+def test_a_sent_date_in_the_future_or_too_long_ago_is_refused(case, vlo, days_ago, message):
+    letter = approved_days_ago(case, vlo, 40)
+    with pytest.raises(ValidationError, match=message):
+        services.letter_mark_sent(
+            actor=vlo, letter=letter, sent_via=SentVia.POSTED, sent_on=TODAY - dt.timedelta(days=days_ago)
+        )
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.APPROVED and not Contact.objects.exists()
+
+
+def test_a_letter_cannot_be_sent_before_it_was_approved(case, vlo):
+    letter, _ = services.letter_draft(case=case, kind=LetterKind.ANNUAL, period_key="2027")
+    letter = services.letter_approve(actor=vlo, letter=letter)
+    with pytest.raises(ValidationError, match="on or after it was approved"):
+        services.letter_mark_sent(
+            actor=vlo, letter=letter, sent_via=SentVia.POSTED, sent_on=TODAY - dt.timedelta(days=1)
+        )
+
+
+def test_the_backdating_limit_is_a_setting(case, vlo, settings):
+    settings.VCS_LETTER_SENT_BACKDATE_DAYS = 5
+    letter = approved_days_ago(case, vlo, 10)
+    with pytest.raises(ValidationError, match="within the last 5 days"):
+        services.letter_mark_sent(
+            actor=vlo, letter=letter, sent_via=SentVia.POSTED, sent_on=TODAY - dt.timedelta(days=6)
+        )

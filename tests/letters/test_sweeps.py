@@ -10,6 +10,7 @@ from contacts.models import Task, TaskKind, TaskStatus
 from contacts.services import task_ensure
 from contacts.sweeps import deadline_sweep
 from tests.factories import ManagerFactory
+from vcs_portal.core.models import AuditEvent
 from vcs_portal.letters import sweeps
 from vcs_portal.letters.models import Letter, LetterKind
 from victims.models import CaseStatus, ContactLevel
@@ -200,7 +201,7 @@ def overdue_task(case):
     task, _ = task_ensure(
         case=case,
         kind=TaskKind.FOLLOW_UP,
-        dedupe_key="contact:1",
+        dedupe_key="contact:0",  # no contact has id 0: a contact logged in a test never settles it
         title="Call back",
         due_on=dt.date(2026, 11, 9),
     )
@@ -284,3 +285,115 @@ def test_first_contact_with_the_victim_leaves_an_overdue_task_escalation_open(
     case.refresh_from_db()
     assert case.first_contact_on is not None
     assert Task.objects.get(kind=TaskKind.ESCALATION).status == TaskStatus.OPEN
+
+
+def test_a_first_contact_task_is_not_escalated_a_second_time(case, manager):
+    """First contact has its own escalation (the deadline sweep's): one missed deadline, one escalation."""
+    task_ensure(
+        case=case,
+        kind=TaskKind.FIRST_CONTACT,
+        dedupe_key="first_contact",
+        title="First",
+        due_on=dt.date(2026, 11, 1),
+    )
+    assert sweeps.escalation_sweep(as_of=dt.date(2026, 11, 20))["tasks created"] == 0
+
+
+def test_overdue_work_on_a_discretionary_case_is_not_escalated(overdue_task, manager, case):
+    case.statutory = False
+    case.save(update_fields=["statutory"])
+    assert sweeps.escalation_sweep(as_of=dt.date(2026, 11, 25))["tasks created"] == 0
+
+
+def test_the_escalation_closes_when_its_task_is_done_and_is_never_raised_again(overdue_task, manager, vlo):
+    from contacts.services import task_complete
+
+    sweeps.escalation_sweep(as_of=dt.date(2026, 11, 25))
+    task_complete(actor=vlo, task=overdue_task, outcome="Called back")
+    escalation = Task.objects.get(kind=TaskKind.ESCALATION)
+    assert (escalation.status, escalation.outcome) == (
+        TaskStatus.DONE,
+        "Met: the task was done (Called back)",
+    )
+    sweeps.escalation_sweep(as_of=dt.date(2026, 12, 25))
+    assert Task.objects.filter(kind=TaskKind.ESCALATION).count() == 1
+
+
+def test_an_escalation_whose_task_was_closed_elsewhere_is_closed_by_the_sweep(overdue_task, manager):
+    sweeps.escalation_sweep(as_of=dt.date(2026, 11, 25))
+    Task.objects.filter(pk=overdue_task.pk).update(status=TaskStatus.CANCELLED, outcome="Gone")
+    result = sweeps.escalation_sweep(as_of=dt.date(2026, 11, 26))
+    assert result["escalations closed"] == 1
+    assert Task.objects.get(kind=TaskKind.ESCALATION).status == TaskStatus.CANCELLED
+
+
+# --- closing what no longer applies ------------------------------------------------------------------
+
+
+def test_a_release_alert_whose_date_has_passed_is_closed_and_its_draft_cancelled(case):
+    sweeps.release_alert_sweep(as_of=CRD_ALERT)
+    result = sweeps.release_alert_sweep(as_of=dt.date(2027, 3, 15))
+    task = Task.objects.get(dedupe_key="alert:crd:2027-03-14")
+    assert (task.status, task.outcome) == (
+        TaskStatus.CANCELLED,
+        "The conditional release date (14 March 2027) has passed",
+    )
+    assert result["tasks closed"] >= 1
+    letter = Letter.objects.get(kind=LetterKind.RELEASE)
+    assert letter.status == "cancelled"
+    assert AuditEvent.objects.filter(
+        object_id=str(letter.pk), summary="letter cancelled by rule: the conditional release date has passed"
+    ).exists()
+
+
+def test_a_hearing_taken_out_closes_its_alert_and_cancels_the_draft(case, vlo):
+    from parole.models import ParoleReview, ReviewKind
+
+    review = ParoleReview.objects.create(
+        sentence=case.sentence,
+        referred_on=dt.date(2026, 10, 1),
+        kind=ReviewKind.ORAL,
+        hearing_on=dt.date(2027, 1, 5),
+        recorded_by=vlo,
+    )
+    sweeps.release_alert_sweep(as_of=dt.date(2026, 11, 20))
+    review.hearing_on = None
+    review.save()
+    sweeps.release_alert_sweep(as_of=dt.date(2026, 11, 21))
+    task = Task.objects.get(dedupe_key="alert:hearing:2027-01-05")
+    assert task.status == TaskStatus.CANCELLED and "no longer on record" in task.outcome
+    assert Letter.objects.get(kind=LetterKind.VPS_INVITATION).status == "cancelled"
+    assert Task.objects.get(dedupe_key="alert:ped:2027-01-12").status == TaskStatus.OPEN
+
+
+def test_a_draft_a_vlo_approved_is_never_cancelled_by_a_rule(case, vlo):
+    from vcs_portal.letters.services import letter_approve
+
+    sweeps.release_alert_sweep(as_of=CRD_ALERT)
+    letter_approve(actor=vlo, letter=Letter.objects.get(kind=LetterKind.RELEASE))
+    sweeps.release_alert_sweep(as_of=dt.date(2027, 3, 15))
+    assert Letter.objects.get(kind=LetterKind.RELEASE).status == "approved"
+
+
+def test_an_unsent_annual_draft_is_cancelled_when_the_next_years_is_due(case):
+    sweeps.annual_letter_sweep(as_of=ANNUAL_DUE)
+    result = sweeps.annual_letter_sweep(as_of=ANNUAL_DUE + dt.timedelta(days=365))
+    assert result["drafts cancelled"] == 1
+    assert set(Letter.objects.values_list("period_key", "status")) == {
+        ("2027", "cancelled"),
+        ("2028", "draft"),
+    }
+    assert set(Task.objects.filter(kind=TaskKind.ANNUAL_LETTER).values_list("dedupe_key", "status")) == {
+        ("annual:2027", TaskStatus.CANCELLED),
+        ("annual:2028", TaskStatus.OPEN),
+    }
+
+
+def test_the_annual_task_reads_the_same_whichever_sweep_makes_it(make_case):
+    first = make_case(reference="VCS-A")
+    second = make_case(reference="VCS-B")
+    deadline_sweep(as_of=ANNUAL_DUE)
+    Task.objects.filter(case=second).delete()
+    sweeps.annual_letter_sweep(as_of=ANNUAL_DUE)
+    a, b = (Task.objects.get(case=c, kind=TaskKind.ANNUAL_LETTER) for c in (first, second))
+    assert (a.title, a.detail, a.due_on) == (b.title, b.detail, b.due_on)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -292,3 +293,23 @@ def test_bulk_print_never_includes_another_teams_letters(signed_in, team_a2, app
 def test_the_nav_shows_letters(vlo_client):
     page = vlo_client.get(reverse("victims:caseload")).content.decode()
     assert f'href="{reverse("letters:list")}"' in page
+
+
+def test_a_sent_date_can_be_given_through_the_page(vlo_client, letter):
+    vlo_client.post(reverse("letters:approve", args=[letter.pk]))
+    letter.__class__.objects.filter(pk=letter.pk).update(
+        approved_at=dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
+    )
+    response = vlo_client.post(
+        reverse("letters:mark_sent", args=[letter.pk]),
+        {"sent_via": "posted", "sent_on_0": "40", "sent_on_1": "11", "sent_on_2": "2026"},
+    )
+    assert "The date the letter was sent must be a real date" in text(response)
+    response = vlo_client.post(
+        reverse("letters:mark_sent", args=[letter.pk]),
+        {"sent_via": "posted", "sent_on_0": "17", "sent_on_1": "11", "sent_on_2": "2026"},
+        follow=True,
+    )
+    assert "Letter marked as sent and logged as a contact" in text(response)
+    letter.refresh_from_db()
+    assert letter.sent_at.date() == dt.date(2026, 11, 17)

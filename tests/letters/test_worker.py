@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import connection
 
 from tests.letters.helpers import pdf_text
 from vcs_portal.celery import app
@@ -48,3 +53,73 @@ def test_the_render_task_runs_in_a_worker_and_stores_the_pdf(case, vlo, own_queu
     assert pdf, "the worker did not store the PDF within 60 seconds"
     assert pages == 1
     assert "Your yearly update about" in pdf_text(bytes(pdf))
+
+
+# --- a worker killed mid-batch ----------------------------------------------------------------------
+
+BATCH = 8
+
+
+def _worker(queue: str) -> subprocess.Popen:
+    """A real worker in its own process group (so SIGKILL takes its pool children too), on the
+    test database, with a visibility timeout short enough for the test to see a redelivery."""
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vcs_portal.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}",
+        "CELERY_VISIBILITY_TIMEOUT": "12",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_TASK_SOFT_TIME_LIMIT": "8",
+        "CELERY_TASK_TIME_LIMIT": "10",
+        "VCS_RENDER_SOFT_TIME_LIMIT": "8",
+        "VCS_RENDER_TIME_LIMIT": "10",
+        "VCS_DAILY_JOBS_SOFT_TIME_LIMIT": "8",
+        "VCS_DAILY_JOBS_TIME_LIMIT": "10",
+    }
+    command = [sys.executable, "-m", "celery", "-A", "vcs_portal", "worker", "-Q", queue, "-c", "1"]
+    command += ["-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return subprocess.Popen(command, env=env, start_new_session=True)
+
+
+def _stored() -> int:
+    return Letter.objects.filter(kind=LetterKind.ANNUAL, pdf__isnull=False).count()
+
+
+def _wait_for(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_worker_killed_mid_batch_loses_no_letter_and_stores_each_pdf_once(make_case, vlo, own_queue):
+    cases = [make_case(reference=f"VCS-K{n:03d}", victim__last_name=f"Reed{n}") for n in range(BATCH)]
+    drafts = [services.letter_draft(case=c, kind=LetterKind.ANNUAL, period_key="2027")[0] for c in cases]
+    first = _worker(own_queue)
+    try:
+        for letter in drafts:
+            services.letter_approve(actor=vlo, letter=letter)  # each commits and queues its render
+        assert _wait_for(lambda: _stored() >= 1, 90), "the first worker rendered nothing"
+        os.killpg(first.pid, signal.SIGKILL)  # mid-batch: one task reserved, the rest queued
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert _stored() < BATCH, "the batch finished before the kill; the test proves nothing"
+    second = _worker(own_queue)
+    try:
+        assert _wait_for(lambda: _stored() == BATCH, 120), (
+            f"only {_stored()} of {BATCH} PDFs after the restart"
+        )
+    finally:
+        os.killpg(second.pid, signal.SIGTERM)
+        second.wait(timeout=30)
+    for case, letter in zip(cases, drafts, strict=True):
+        letter.refresh_from_db()
+        assert letter.pdf_pages == 1
+        assert case.victim.last_name in pdf_text(bytes(letter.pdf))
+    assert Letter.objects.filter(kind=LetterKind.ANNUAL).count() == BATCH

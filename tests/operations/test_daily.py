@@ -28,6 +28,7 @@ LABELS = [
     "Deadline sweep",
     "Alerts sweep",
     "VPS sweep",
+    "Re-offer prompts",
     "Annual letters",
     "Release alerts",
     "Escalations",

@@ -88,10 +88,46 @@ def test_vps_invite_sets_a_task_five_working_days_before_the_deadline(vlo, case)
     assert task.owner == vlo
 
 
-def test_vps_task_falls_due_on_the_deadline_when_the_reminder_day_has_passed(vlo, case):
+def test_vps_reminder_is_dated_from_the_deadline_even_when_recorded_late(vlo, case):
     review = review_for(case, hearing_on=dt.date(2026, 7, 10))  # VPS due Friday 12 June
     services.vps_invite(actor=vlo, case=case, review=review, invited_on=TODAY)
-    assert Task.objects.get(case=case, kind=TaskKind.VPS_DUE).due_on == dt.date(2026, 6, 12)
+    # Five working days before the Board's deadline, though that day (5 June) has passed.
+    assert Task.objects.get(case=case, kind=TaskKind.VPS_DUE).due_on == dt.date(2026, 6, 5)
+
+
+def test_the_vps_reminder_lead_is_a_setting(vlo, case, settings):
+    settings.VCS_VPS_REMINDER_WORKING_DAYS = 10
+    review = review_for(case, hearing_on=dt.date(2026, 8, 12))  # VPS due Wednesday 15 July
+    services.vps_invite(actor=vlo, case=case, review=review, invited_on=TODAY)
+    assert Task.objects.get(case=case, kind=TaskKind.VPS_DUE).due_on == dt.date(2026, 7, 1)
+
+
+def test_a_moved_hearing_moves_the_vps_reminder(vlo, case):
+    review = review_for(case, hearing_on=dt.date(2026, 8, 12))
+    services.vps_invite(actor=vlo, case=case, review=review, invited_on=TODAY)
+    services.parole_review_update(
+        actor=vlo,
+        review=review,
+        referred_on=review.referred_on,
+        kind=review.kind,
+        hearing_on=dt.date(2026, 9, 1),
+    )
+    task = Task.objects.get(case=case, kind=TaskKind.VPS_DUE)
+    assert (task.due_on, task.title) == (dt.date(2026, 7, 28), "VPS due to the Parole Board by 4 August 2026")
+    assert AuditEvent.objects.filter(object_id=str(task.pk), summary="task rescheduled by rule").exists()
+
+
+def test_a_hearing_taken_out_closes_the_vps_reminder_with_the_reason(vlo, case):
+    review = review_for(case, hearing_on=dt.date(2026, 8, 12))
+    services.vps_invite(actor=vlo, case=case, review=review, invited_on=TODAY)
+    services.parole_review_update(
+        actor=vlo, review=review, referred_on=review.referred_on, kind=review.kind, hearing_on=None
+    )
+    task = Task.objects.get(case=case, kind=TaskKind.VPS_DUE)
+    assert (task.status, task.outcome) == (
+        TaskStatus.CANCELLED,
+        "The hearing was taken out (no hearing date on record)",
+    )
 
 
 def test_vps_invite_without_a_hearing_date_sets_no_task_until_the_date_is_known(vlo, case):
@@ -203,6 +239,39 @@ def test_vps_sweep_skips_closed_and_opted_out_cases(make_case, vlo):
         case = make_case(vlo, status=status, closure_reason="other" if status == CaseStatus.CLOSED else "")
         StatementFactory(case=case, review=review_for(case, hearing_on=dt.date(2026, 7, 1)))
     assert vps_sweep(as_of=TODAY)["overdue-statement tasks created"] == 0
+
+
+def test_the_overdue_task_is_dated_the_day_after_the_deadline_whichever_day_it_is_made(vlo, case):
+    StatementFactory(case=case, review=review_for(case, hearing_on=dt.date(2026, 7, 1)))  # due 3 June
+    vps_sweep(as_of=dt.date(2026, 6, 20))
+    assert Task.objects.get(kind=TaskKind.VPS_OVERDUE).due_on == dt.date(2026, 6, 4)
+
+
+def test_the_overdue_task_closes_once_the_hearing_has_passed(vlo, case):
+    StatementFactory(case=case, review=review_for(case, hearing_on=dt.date(2026, 7, 1)))
+    vps_sweep(as_of=TODAY)
+    result = vps_sweep(as_of=dt.date(2026, 7, 2))
+    task = Task.objects.get(kind=TaskKind.VPS_OVERDUE)
+    assert result["statement tasks closed"] == 1
+    assert (task.status, task.outcome) == (TaskStatus.CANCELLED, "The hearing (1 July 2026) has passed")
+
+
+def test_a_catch_up_after_the_hearing_raises_no_overdue_task(vlo, case):
+    StatementFactory(case=case, review=review_for(case, hearing_on=dt.date(2026, 7, 1)))
+    assert vps_sweep(as_of=dt.date(2026, 7, 2))["overdue-statement tasks created"] == 0
+
+
+def test_a_decision_closes_the_reviews_vps_tasks(vlo, case):
+    review = review_for(case, hearing_on=dt.date(2026, 8, 12))
+    services.vps_invite(actor=vlo, case=case, review=review, invited_on=TODAY)
+    services.parole_decision_record(
+        actor=vlo, review=review, outcome=ParoleOutcome.NO_RELEASE, decision_on=TODAY
+    )
+    task = Task.objects.get(kind=TaskKind.VPS_DUE)
+    assert (task.status, task.outcome) == (
+        TaskStatus.CANCELLED,
+        "The parole review was decided on 10 June 2026",
+    )
 
 
 def test_vps_sweep_runs_for_the_given_day_and_twice_is_safe(vlo, case):

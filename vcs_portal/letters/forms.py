@@ -7,7 +7,7 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from vcs_portal.core.forms import ServiceForm, gds_helper
+from vcs_portal.core.forms import GovDateField, ServiceForm, gds_helper
 from victims.models import Case
 
 from .models import LetterKind, LetterStatus, SentVia
@@ -66,11 +66,19 @@ class MarkSentForm(ServiceForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how the letter was sent"},
     )
+    sent_on = GovDateField(
+        label="When was it sent? (leave blank for today)",
+        what="the date the letter was sent",
+        required=False,
+        help_text="Up to 30 days ago, for example a letter posted on Friday and recorded on Monday.",
+    )
 
     def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
-            Field.radios("sent_via", legend_size=Size.SMALL, inline=True), button="Mark as sent"
+            Field.radios("sent_via", legend_size=Size.SMALL, inline=True),
+            Field("sent_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            button="Mark as sent",
         )
         self.helper.form_action = action
 

@@ -121,14 +121,15 @@ def annual_letter_open_year(*, case: Case) -> int | None:
     """The year of the annual-letter task still open on the case that has no letter yet, if any
     (a cancelled letter leaves its year owed)."""
 
-    years = (
+    years = set(
         Letter.objects.filter(case=case, kind=LetterKind.ANNUAL)
         .exclude(status=LetterStatus.CANCELLED)
         .values_list("period_key", flat=True)
     )
-    for task in Task.objects.filter(case=case, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.OPEN).order_by(
-        "-due_on"
-    ):
-        if str(task.due_on.year) not in set(years):
-            return task.due_on.year
+    for key in Task.objects.filter(
+        case=case, kind=TaskKind.ANNUAL_LETTER, status=TaskStatus.OPEN
+    ).values_list("dedupe_key", flat=True):
+        year = key.rsplit(":", 1)[-1]  # the key names the year (annual:2027); the due date may be later
+        if year.isdigit() and year not in years:
+            return int(year)
     return None

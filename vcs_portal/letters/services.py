@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,10 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from contacts.models import ContactWith, Direction, Method
-from contacts.services import contact_record
+from contacts import rules
+from contacts.models import ContactWith, Direction, Method, Task, TaskKind, TaskStatus
+from contacts.services import contact_record, task_close
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role
+from vcs_portal.core.pages import govuk_date as _d
 from victims.models import CaseStatus, Channel, RestrictionKind
 
 from . import checks, rendering, sandbox
@@ -60,10 +62,11 @@ def period_key_for(*, case: Case, kind: str, on: date) -> str:
     else the day.
     """
     if kind == LetterKind.ANNUAL:
-        from .selectors import annual_letter_open_year
-        from .sweeps import annual_letter_next_due
+        from .selectors import annual_letter_open_year  # selectors import this module's models only
 
-        return str(annual_letter_open_year(case=case) or annual_letter_next_due(case=case).year)
+        period = rules.annual_letter_period(case, on)
+        first = rules.annual_cycle_due(case.status_changed_on, 1).year
+        return str(annual_letter_open_year(case=case) or (period.year if period else first))
     if kind == LetterKind.RELEASE:
         crd = rendering.case_facts(case).key_dates.get("crd")
         if crd:
@@ -255,14 +258,58 @@ def letter_approve(*, actor: User, letter: Letter) -> Letter:
     return letter
 
 
+# Letters the sweeps draft for a task, and the task that asked for each (closed when it is sent).
+ALERT_LETTER_KINDS = frozenset({LetterKind.RELEASE, LetterKind.PAROLE_REVIEW, LetterKind.VPS_INVITATION})
+
+
+def alert_task_key(period_key: str) -> str:
+    """The key of the "coming up" task that asks for the alert letter of ``period_key``."""
+    return f"alert:{period_key}"
+
+
+def asking_task(letter: Letter) -> tuple[str, str] | None:
+    """The (kind, key) of the generated task that asked for ``letter``, if one did."""
+    if letter.kind == LetterKind.ANNUAL:
+        return TaskKind.ANNUAL_LETTER, f"annual:{letter.period_key}"
+    if letter.kind in ALERT_LETTER_KINDS and ":" in letter.period_key:
+        return TaskKind.KEY_EVENT, alert_task_key(letter.period_key)
+    return None
+
+
+def _sent_on_check(letter: Letter, sent_on: date) -> None:
+    today = _today()
+    earliest = today - timedelta(days=settings.VCS_LETTER_SENT_BACKDATE_DAYS)
+    if sent_on > today:
+        raise ValidationError({"sent_on": "The date the letter was sent must be today or in the past"})
+    if sent_on < earliest:
+        raise ValidationError(
+            {
+                "sent_on": f"The date the letter was sent must be within the last "
+                f"{settings.VCS_LETTER_SENT_BACKDATE_DAYS} days (on or after {_d(earliest)})"
+            }
+        )
+    approved_on = timezone.localtime(letter.approved_at).date() if letter.approved_at else today
+    if sent_on < approved_on:
+        raise ValidationError(
+            {
+                "sent_on": "The date the letter was sent must be on or after it was approved "
+                f"({_d(approved_on)})"
+            }
+        )
+
+
 @transaction.atomic
-def letter_mark_sent(*, actor: User, letter: Letter, sent_via: str) -> Letter:
-    """Record that an approved letter went out, and log it as a contact on the case."""
+def letter_mark_sent(*, actor: User, letter: Letter, sent_via: str, sent_on: date | None = None) -> Letter:
+    """Record that an approved letter went out (today, or on ``sent_on`` up to
+    ``VCS_LETTER_SENT_BACKDATE_DAYS`` ago), log it as a contact, and close the task that asked for it."""
 
     letter = _locked(letter)
     _require(letter, LetterStatus.APPROVED, doing="marked as sent")
     if sent_via not in SentVia.values:
         raise ValidationError({"sent_via": "Choose how the letter was sent"})
+    today = _today()
+    sent_on = sent_on or today
+    _sent_on_check(letter, sent_on)
     if sent_via == SentVia.POSTED:
         current = letter.case.victim.current_address
         if current is None or current.pk != letter.address_id:
@@ -270,11 +317,14 @@ def letter_mark_sent(*, actor: User, letter: Letter, sent_via: str) -> Letter:
                 "The victim's safe address has changed since this letter was approved. "
                 "Cancel it and draft it again, so that it goes to the current address"
             )
-    now = timezone.now()
+    # Today: now. An earlier day: noon, so the contact falls on that day in UK time.
+    sent_at = (
+        timezone.now() if sent_on == today else timezone.make_aware(datetime.combine(sent_on, time(12, 0)))
+    )
     contact_record(
         actor=actor,
         case=letter.case,
-        occurred_at=now,
+        occurred_at=sent_at,
         method=Method.LETTER if sent_via == SentVia.POSTED else Method.EMAIL,
         direction=Direction.OUTGOING,
         with_whom=ContactWith.VICTIM,
@@ -282,11 +332,38 @@ def letter_mark_sent(*, actor: User, letter: Letter, sent_via: str) -> Letter:
     )
     letter.status = LetterStatus.SENT
     letter.sent_via = sent_via
-    letter.sent_at = now
+    letter.sent_at = sent_at
     letter.sent_by = actor
     letter.save(update_fields=["status", "sent_via", "sent_at", "sent_by"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=letter, summary=f"letter sent: {sent_via}")
+    asked = asking_task(letter)
+    if asked is not None:
+        for task in Task.objects.filter(
+            case_id=letter.case_id, kind=asked[0], dedupe_key=asked[1], status=TaskStatus.OPEN
+        ):
+            task_close(
+                task=task,
+                status=TaskStatus.DONE,
+                outcome=f"Letter sent on {_d(sent_on)} ({SentVia(sent_via).label.lower()})",
+                actor=actor,
+            )
     return letter
+
+
+def letter_cancel_by_rule(*, letter: Letter, reason: str) -> bool:
+    """Cancel a draft the sweeps made that a rule no longer asks for; audited with the reason.
+
+    A conditional update, so cancelling twice cancels once, and a draft a VLO approved meanwhile
+    is left alone. ``reason`` is the rule's words, never the letter's.
+    """
+    cancelled = Letter.objects.filter(pk=letter.pk, status=LetterStatus.DRAFT).update(
+        status=LetterStatus.CANCELLED, cancelled_at=timezone.now(), cancelled_by=None
+    )
+    if cancelled:
+        audit_record(
+            actor=None, action=AuditAction.UPDATE, obj=letter, summary=f"letter cancelled by rule: {reason}"
+        )
+    return bool(cancelled)
 
 
 @transaction.atomic
@@ -306,19 +383,24 @@ def letter_pdf_store(*, letter_id: int) -> bool:
     """Render and store the PDF of an approved or sent letter. Returns whether it stored one.
 
     Rendering is outside any transaction (it takes a while); the store is a conditional update,
-    so a letter cancelled meanwhile is left alone and a second run simply renders again.
+    so a letter cancelled or approved again meanwhile is left alone, and a letter whose PDF is
+    already stored is neither rendered nor stored again: a task retried, or redelivered after
+    its worker died, stores each PDF exactly once.
     """
     letter = (
         Letter.objects.without_pdf()
         .select_related("case", "case__victim", "case__officer", "address")
-        .filter(pk=letter_id, status__in=[LetterStatus.APPROVED, LetterStatus.SENT])
+        .filter(pk=letter_id, status__in=[LetterStatus.APPROVED, LetterStatus.SENT], pdf__isnull=True)
         .first()
     )
     if letter is None:
         return False
     pdf, pages = rendering.letter_pdf(letter, on=_today())
     stored = Letter.objects.filter(
-        pk=letter_id, status__in=[LetterStatus.APPROVED, LetterStatus.SENT], approved_at=letter.approved_at
+        pk=letter_id,
+        status__in=[LetterStatus.APPROVED, LetterStatus.SENT],
+        approved_at=letter.approved_at,
+        pdf__isnull=True,
     ).update(pdf=pdf, pdf_rendered_at=timezone.now(), pdf_pages=pages)
     return stored == 1
 

@@ -163,7 +163,9 @@ def mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
     form = MarkSentForm(request.POST, action=_url("letters:mark_sent", letter))
 
     def save(data: dict[str, Any]) -> object:
-        return services.letter_mark_sent(actor=request.user, letter=letter, sent_via=data["sent_via"])
+        return services.letter_mark_sent(
+            actor=request.user, letter=letter, sent_via=data["sent_via"], sent_on=data.get("sent_on")
+        )
 
     if form_saved(request, form, save, "Letter marked as sent and logged as a contact"):
         return redirect("letters:detail", pk=letter.pk)

@@ -2,9 +2,11 @@
 
 Each job is a sweep, ``(*, as_of: date) -> SweepResult``, that finds what is due on ``as_of`` in
 the database and is safe to run twice, so running the list for a missed day catches it up.
-The order matters: eligibility first (it flags cases and makes cases statutory), then the tasks
-and alerts the deadlines call for, then letters, escalation after the work it escalates, and
-the housekeeping last.
+The order matters for speed, not for the result: eligibility first (it makes cases statutory,
+so their deadlines apply the same day), then the tasks and alerts the deadlines call for, then
+letters, escalation after the work it escalates, and the housekeeping last. Each rule decides
+from the database and the day alone (docs/jobs.md), so jobs run in another order, or a day run
+twice, leave the same open work.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from contacts.sweeps import alerts_sweep, deadline_sweep
-from parole.sweeps import vps_sweep
+from parole.sweeps import reoffer_sweep, vps_sweep
 from vcs_portal.core.sweeps import SweepResult
 from vcs_portal.dashboards.services import upcoming_sweep
 from vcs_portal.letters.sweeps import annual_letter_sweep, escalation_sweep, release_alert_sweep
@@ -37,6 +39,7 @@ DAILY_JOBS: list[DailyJob] = [
     DailyJob("Deadline sweep", deadline_sweep),
     DailyJob("Alerts sweep", alerts_sweep),
     DailyJob("VPS sweep", vps_sweep),
+    DailyJob("Re-offer prompts", reoffer_sweep),
     DailyJob("Annual letters", annual_letter_sweep),
     DailyJob("Release alerts", release_alert_sweep),
     DailyJob("Escalations", escalation_sweep),

@@ -10,10 +10,12 @@ from __future__ import annotations
 import ipaddress
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -111,14 +113,35 @@ VCS_DATABASE_OWNER: dict | None = (
     env.db("DATABASE_OWNER_URL") if env.str("DATABASE_OWNER_URL", default="") else None
 )
 
-REDIS_URL = env.str("REDIS_URL")
+REDIS_URL = env.str("REDIS_URL")  # the cache's database; the broker uses another (below)
+
+
+def _redis_server_and_db(url: str) -> tuple[str, int]:
+    """(server, database number) of a redis-py or kombu Redis URL, to tell two URLs apart.
+
+    ``redis://host:6379/2``; ``unix:///path.sock?db=2`` (redis-py); ``redis+socket:///path.sock?
+    virtual_host=2`` (kombu has no ``unix://`` transport and reads the number from ``virtual_host``).
+    """
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if parts.scheme in {"unix", "redis+socket"}:
+        number = (query.get("db") or query.get("virtual_host") or ["0"])[0]
+        return f"socket:{parts.path}", int(number or 0)
+    return f"tcp:{parts.hostname}:{parts.port or 6379}", int(parts.path.strip("/") or 0)
 
 
 def _celery_broker_url(redis_url: str) -> str:
-    """Kombu spells a Redis unix socket ``redis+socket://``; redis-py spells it ``unix://``."""
-    if redis_url.startswith("unix://"):
-        return "redis+socket://" + redis_url.removeprefix("unix://")
-    return redis_url
+    """The broker's default: the cache's Redis server, the next database (cache 0, broker 1).
+
+    Never the cache's own database: clearing the cache (``cache.clear()`` is FLUSHDB) would wipe
+    the queued tasks. Kombu spells a unix socket ``redis+socket://`` and its database
+    ``virtual_host``.
+    """
+    server, db = _redis_server_and_db(redis_url)
+    parts = urlsplit(redis_url)
+    if server.startswith("socket:"):
+        return f"redis+socket://{parts.path}?virtual_host={db + 1}"
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db + 1}", "", ""))
 
 
 CACHES = {
@@ -130,13 +153,53 @@ CACHES = {
 }
 
 # --- Celery -----------------------------------------------------------------
+# Built to survive faults (docs/jobs.md): a task is acknowledged only once it has run, and put
+# back if its worker dies; every task has a time limit; the broker has its own Redis database.
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=_celery_broker_url(REDIS_URL))
+if _redis_server_and_db(CELERY_BROKER_URL) == _redis_server_and_db(REDIS_URL):
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL and REDIS_URL name the same Redis database: clearing the cache would "
+        "wipe the queued tasks. Give the broker another database (e.g. redis://redis:6379/1)."
+    )
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_ACKS_LATE = True  # acknowledged after the task runs, so a crash mid-task re-runs it
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a worker killed mid-task puts the task back
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+# Time limits, in seconds: the soft one raises inside the task (it can tidy up), the hard one
+# kills the child. The daily jobs take minutes on a national dataset; a letter renders in well
+# under a second, so a render that takes a minute has hung and is stopped and retried.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+VCS_RENDER_SOFT_TIME_LIMIT = env.int("VCS_RENDER_SOFT_TIME_LIMIT", default=60)
+VCS_RENDER_TIME_LIMIT = env.int("VCS_RENDER_TIME_LIMIT", default=90)
+VCS_DAILY_JOBS_SOFT_TIME_LIMIT = env.int("VCS_DAILY_JOBS_SOFT_TIME_LIMIT", default=3300)
+VCS_DAILY_JOBS_TIME_LIMIT = env.int("VCS_DAILY_JOBS_TIME_LIMIT", default=3600)
+# Retries for work that can fail for a moment (rendering, email): exponential backoff, capped.
+VCS_TASK_MAX_RETRIES = env.int("VCS_TASK_MAX_RETRIES", default=5)
+VCS_TASK_RETRY_BACKOFF_MAX = env.int("VCS_TASK_RETRY_BACKOFF_MAX", default=600)
+# Redis redelivers a task not acknowledged within this many seconds: longer than the longest
+# task's hard limit, or a task still running would be handed to a second worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT",
+        default=2 * max(CELERY_TASK_TIME_LIMIT, VCS_RENDER_TIME_LIMIT, VCS_DAILY_JOBS_TIME_LIMIT),
+    )
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= max(
+    CELERY_TASK_TIME_LIMIT, VCS_RENDER_TIME_LIMIT, VCS_DAILY_JOBS_TIME_LIMIT
+):
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than the longest task's hard time limit, "
+        "or a task still running is given to a second worker."
+    )
+# Beat: one process holds a PostgreSQL advisory lock, so a second beat refuses to start
+# (vcs_portal/core/beat.py); it touches this file on every tick for the health check.
+VCS_BEAT_HEARTBEAT_FILE = env.str("VCS_BEAT_HEARTBEAT_FILE", default="/tmp/vcs-beat-heartbeat")  # noqa: S108
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "vcs_portal.core.beat:LockedDatabaseScheduler"
 # The schedule is declared in code; django-celery-beat copies it into the database.
 # Every job is a sweep over what is due, so a missed run is caught by the next.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -317,6 +380,10 @@ VCS_LETTER_REPLY_DAYS = env.int("VCS_LETTER_REPLY_DAYS", default=28)
 VCS_LETTER_SECOND_CHECK = env.bool("VCS_LETTER_SECOND_CHECK", default=True)
 # The VPS invitation asks for the statement this many working days before the Board's deadline.
 VCS_VPS_REPLY_WORKING_DAYS = env.int("VCS_VPS_REPLY_WORKING_DAYS", default=5)
+# How far back a letter's sent date may be recorded (posted on Friday, recorded on Monday).
+VCS_LETTER_SENT_BACKDATE_DAYS = env.int("VCS_LETTER_SENT_BACKDATE_DAYS", default=30)
+# The VLO's VPS reminder falls this many working days before the Board's deadline.
+VCS_VPS_REMINDER_WORKING_DAYS = env.int("VCS_VPS_REMINDER_WORKING_DAYS", default=5)
 # Years a closed case is kept before the retention sweep anonymises it (docs/retention.md).
 VCS_RETENTION_YEARS = env.int("VCS_RETENTION_YEARS", default=6)
 VCS_TRIBUNAL_FIRST_MONTHS = env.int("VCS_TRIBUNAL_FIRST_MONTHS", default=6)  # MHA 1983

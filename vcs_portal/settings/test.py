@@ -27,6 +27,10 @@ VCS_DATABASE_OWNER = None
 CACHES["default"]["KEY_PREFIX"] = "vcs-test"  # noqa: F405
 # Tests run their own worker where they need one; a task queued elsewhere is left in Redis.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TEST_QUEUE", default="vcs-test")
+# How often a worker looks for tasks a dead worker left unacknowledged (the crash test lowers it).
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = env.int(  # noqa: F405
+    "CELERY_UNACKED_RESTORE_INTERVAL", default=10
+)
 # Serve static files from the source folders (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
