@@ -153,7 +153,9 @@ def import_job_run(*, job_id: int) -> bool:
         return True
     except Exception:
         logger.exception("Referral import job %s stopped", job_id)
-        _finish(job, status=ImportStatus.FAILED, failure="The import stopped unexpectedly. Nothing was saved.")
+        _finish(
+            job, status=ImportStatus.FAILED, failure="The import stopped unexpectedly. Nothing was saved."
+        )
         raise
     finally:
         progress.close()

@@ -272,10 +272,7 @@ def decode(raw: bytes) -> str:
 
 
 def _not_utf8(encoding: str) -> str:
-    return (
-        f"The file is not UTF-8 text (it looks like {encoding}). "
-        "Save it as CSV UTF-8 and upload it again."
-    )
+    return f"The file is not UTF-8 text (it looks like {encoding}). Save it as CSV UTF-8 and upload it again."
 
 
 def _looks_like(raw: bytes) -> str:
