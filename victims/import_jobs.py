@@ -29,11 +29,11 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.http import Http404
 from django.utils import timezone
 
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role, User
+from vcs_portal.core.scope import get_visible_or_404
 
 from . import tasks
 from .importer import COLUMNS, ImportFileError, ImportResult, import_referrals, read_rows
@@ -85,11 +85,8 @@ def import_job_create(*, actor: User, upload: UploadedFile, dry_run: bool) -> Im
 
 
 def import_job_get_for_user(*, user: Any, pk: int) -> ImportJob:
-    """A manager's own import job; anyone else's (or none) is a 404, never a 403."""
-    job = ImportJob.objects.filter(pk=pk, created_by_id=user.pk).first()
-    if job is None:
-        raise Http404
-    return job
+    """The user's own import job; anyone else's (or none) is a 404, never a 403, and audited."""
+    return get_visible_or_404(ImportJob.objects.all(), user, pk=pk)
 
 
 class _ProgressWriter:

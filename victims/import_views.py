@@ -40,9 +40,10 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
-    """The import's progress while it runs, then its result: every error by row and column."""
-    if request.user.role != Role.MANAGER:
-        raise Http404
+    """The import's progress while it runs, then its result: every error by row and column.
+
+    Only its uploader (a manager) sees a job; anyone else gets a 404, audited as refused.
+    """
     job = import_job_get_for_user(user=request.user, pk=pk)
     context = {"job": job, "refresh_seconds": REFRESH_SECONDS if job.running else None}
     return render(request, "victims/import/job.html", context)

@@ -574,6 +574,12 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Could not be finished"
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> ImportJobQuerySet:
+        """A job is its uploader's alone: another manager of the same team sees none of it."""
+        return self.filter(created_by_id=getattr(user, "pk", None))
+
+
 class ImportJob(models.Model):
     """One uploaded referral file, checked and applied by a worker (victims/import_jobs.py).
 
@@ -602,6 +608,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -17,6 +17,7 @@ from tests.factories import ManagerFactory
 from tests.victims.factories import CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
 from vcs_portal.letters.models import Letter, LetterKind
+from victims.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,7 @@ OBJECTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "letters:mark_sent": lambda w: {"pk": w["letter"].pk},
     "letters:cancel": lambda w: {"pk": w["letter"].pk},
     "letters:pdf": lambda w: {"pk": w["letter"].pk},
+    "victims:referral_import_job": lambda w: {"pk": w["import_job"].pk},
 }
 
 
@@ -130,7 +132,7 @@ def test_every_url_pattern_is_covered():
 
 
 @pytest.fixture
-def world(vlo, team_a1) -> dict[str, Any]:
+def world(vlo, manager, team_a1) -> dict[str, Any]:
     case = CaseFactory(team=team_a1, officer=vlo, victim__last_name="Quillfeather-Zebedee")
     return {
         "case": case,
@@ -145,6 +147,7 @@ def world(vlo, team_a1) -> dict[str, Any]:
             subject="Offer",
             body_html="<p>Offer</p>",
         ),
+        "import_job": ImportJob.objects.create(created_by=manager, file_name="referrals.csv"),
     }
 
 
