@@ -65,4 +65,6 @@ RUN DJANGO_SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "vcs_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# --timeout is explicit (gunicorn's default is 30 s): no request should come near it now that a
+# referral import runs in the worker; a request that does is killed and logged rather than left.
+CMD ["gunicorn", "vcs_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

@@ -21,6 +21,7 @@ duplicate cases.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
@@ -182,7 +183,12 @@ class ImportResult:
     victims_created: int = 0
     victims_reused: int = 0
     cases_created: int = 0
+    rows_to_write: int = 0  # the rows whose shape is right, which go on to the services
     errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def rows_with_problems(self) -> int:
+        return len({error.row for error in self.errors})
 
     @property
     def ok(self) -> bool:
@@ -218,12 +224,7 @@ def read_rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, list[str]]]]:
     raw = file.read(limit + 1)
     if len(raw) > limit:
         raise ImportFileError(f"The file must be smaller than {_size_text(limit)}")
-    if b"\x00" in raw:
-        raise ImportFileError("The file must be a CSV file, not a spreadsheet or other document")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError("The file must be a CSV file saved as UTF-8 (in Excel: CSV UTF-8)") from error
+    text = decode(raw)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as error:
@@ -237,6 +238,58 @@ def read_rows(file: IO[bytes]) -> tuple[list[str], list[tuple[int, list[str]]]]:
         if any(cell.strip() for cell in record)
     ]
     return header, rows
+
+
+NOT_A_CSV = "The file must be a CSV file, not a spreadsheet or other document"
+# What a spreadsheet or other document starts with: a zip (xlsx, ods, docx), OLE2 (xls), a PDF.
+DOCUMENT_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"%PDF")
+
+
+def decode(raw: bytes) -> str:
+    """The file's text: UTF-8 (with or without Excel's byte order mark), or UTF-16 with its BOM.
+
+    Excel's "Unicode Text" and some exports save UTF-16 with a byte order mark, which says
+    unambiguously how to read the file, so it is accepted. Anything else that is not UTF-8 is
+    refused with a message that names what the file looks like, so the manager knows to save it
+    again as CSV UTF-8 rather than wonder whether it is a spreadsheet.
+    """
+    if raw.startswith(DOCUMENT_SIGNATURES):
+        raise ImportFileError(NOT_A_CSV)
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ImportFileError(_not_utf8("UTF-32"))
+    try:
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = raw.decode("utf-16")  # the BOM says which byte order, and is dropped
+        else:
+            text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(_not_utf8(_looks_like(raw))) from error
+    if "\x00" in text:
+        # NUL is never in a CSV written as text: UTF-16 without its BOM, or a binary file.
+        looks = _looks_like(raw)
+        raise ImportFileError(_not_utf8(looks) if looks.startswith("UTF-16") else NOT_A_CSV)
+    return text
+
+
+def _not_utf8(encoding: str) -> str:
+    return f"The file is not UTF-8 text (it looks like {encoding}). Save it as CSV UTF-8 and upload it again."
+
+
+def _looks_like(raw: bytes) -> str:
+    """A reader's guess at the encoding of bytes that are not UTF-8, for the error message."""
+    sample = raw[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if sample and odd.count(0) > len(odd) // 2:
+        return "UTF-16 (little-endian) without a byte order mark"
+    if sample and even.count(0) > len(even) // 2:
+        return "UTF-16 (big-endian) without a byte order mark"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16 with characters that cannot be read"
+    if b"\x00" in sample:
+        return "a binary file"
+    if any(0x80 <= byte <= 0x9F for byte in raw):
+        return "Windows-1252, as Excel's plain “CSV (Comma delimited)” saves it"
+    return "Windows-1252 or Latin-1, as Excel's plain “CSV (Comma delimited)” saves it"
 
 
 def header_errors(header: list[str]) -> list[RowError]:
@@ -494,10 +547,18 @@ def _service(
 class Importer:
     """Writes checked rows through the services, reusing offenders, sentences and victims."""
 
-    def __init__(self, *, actor: User, rows: list[Row], result: ImportResult) -> None:
+    def __init__(
+        self,
+        *,
+        actor: User,
+        rows: list[Row],
+        result: ImportResult,
+        on_row: Callable[[int], None] | None = None,
+    ) -> None:
         self.actor = actor
         self.rows = rows
         self.result = result
+        self.on_row = on_row or (lambda done: None)
         self.offenders: dict[str, Offender] = {}
         self.sentences: dict[tuple[Any, ...], Sentence] = {}
         self.victims: dict[tuple[Any, ...], Victim] = {}
@@ -547,7 +608,8 @@ class Importer:
         self._check_same_offender()
         failed_rows = {error.row for error in self.result.errors}
         referred: set[tuple[Any, ...]] = set()
-        for row in self.rows:
+        for done, row in enumerate(self.rows, start=1):
+            self.on_row(done)
             if row.number in failed_rows:
                 continue
             if row.referral_key in referred:
@@ -755,13 +817,23 @@ class Importer:
         )
 
 
-def import_referrals(*, file: IO[bytes], actor: User, dry_run: bool) -> ImportResult:
+Progress = Callable[[str, int, ImportResult], None]
+"""Told ``(phase, rows done in that phase, the result so far)``; phase is "checking" or "applying"."""
+
+
+def import_referrals(
+    *, file: IO[bytes], actor: User, dry_run: bool, progress: Progress | None = None
+) -> ImportResult:
     """Check every row and create the referrals in one transaction; on any error, or a dry run, keep nothing.
 
+    ``progress`` is called after each row is checked for shape ("checking", outside any
+    transaction) and before each row is written ("applying", inside the import's transaction):
+    whoever reports it must do so where a rollback cannot undo it (victims/import_jobs.py).
     Raises ImportFileError when the file as a whole cannot be read.
     """
     if actor.role not in {Role.VLO, Role.MANAGER}:
         raise PermissionError("Only VLOs and managers can import referrals")
+    report = progress or (lambda phase, done, result: None)
     header, records = read_rows(file)
     result = ImportResult(dry_run=dry_run, rows=len(records))
     result.errors = header_errors(header)
@@ -772,14 +844,18 @@ def import_referrals(*, file: IO[bytes], actor: User, dry_run: bool) -> ImportRe
         raise ImportFileError("The file has a header but no referrals")
     parser = RowParser(actor=actor, header=header)
     rows: list[Row] = []
-    for number, record in records:
+    for done, (number, record) in enumerate(records, start=1):
         row, errors = parser.parse(number, record)
         result.errors.extend(errors)
         if row:
             rows.append(row)
+        report("checking", done, result)
+    result.rows_to_write = len(rows)
     try:
         with transaction.atomic():
-            Importer(actor=actor, rows=rows, result=result).run()
+            Importer(
+                actor=actor, rows=rows, result=result, on_row=lambda done: report("applying", done, result)
+            ).run()
             result.errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
             if result.errors or dry_run:
                 raise _Rollback

@@ -565,3 +565,59 @@ class VictimChoice(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    CHECKING = "checking", "Checking the rows"
+    APPLYING = "applying", "Checking against existing records and saving"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Could not be finished"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> ImportJobQuerySet:
+        """A job is its uploader's alone: another manager of the same team sees none of it."""
+        return self.filter(created_by_id=getattr(user, "pk", None))
+
+
+class ImportJob(models.Model):
+    """One uploaded referral file, checked and applied by a worker (victims/import_jobs.py).
+
+    The file's bytes are kept here only until the worker has read them: they hold personal data
+    and the errors and counts are what the manager needs afterwards.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField(blank=True, editable=False)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_to_write = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    rows_with_problems = models.PositiveIntegerField(default=0)
+    # [{"row": 2, "column": "postcode", "message": "..."}], sorted by row then column.
+    errors = models.JSONField(default=list, blank=True)
+    # The counts of what was (or on a dry run would have been) created: ImportResult's fields.
+    counts = models.JSONField(default=dict, blank=True)
+    saved = models.BooleanField(default=False)
+    failure = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} of {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in {ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.APPLYING}

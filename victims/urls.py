@@ -31,4 +31,5 @@ urlpatterns = [
     path("referrals/new/", referral_views.start, name="referral_start"),
     path("referrals/new/<slug:step>/", referral_views.step, name="referral_step"),
     path("referrals/import/", import_views.upload, name="referral_import"),
+    path("referrals/import/<int:pk>/", import_views.job, name="referral_import_job"),
 ]

@@ -22,6 +22,7 @@ from vcs_portal.core.models import AuditAction, AuditEvent
 from vcs_portal.exchange.models import InboundEvent
 from vcs_portal.exchange.services import consultation_open, inbound_event_receive
 from vcs_portal.letters.models import Letter, LetterKind
+from victims.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,7 @@ OBJECTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "letters:pdf": lambda w: {"pk": w["letter"].pk},
     "exchange:consultation": lambda w: {"pk": w["consultation"].pk},
     "exchange:inbound_reviewed": lambda w: {"pk": w["inbound_event"].pk},
+    "victims:referral_import_job": lambda w: {"pk": w["import_job"].pk},
 }
 
 
@@ -159,7 +161,7 @@ def _unmatched_event(client: Any) -> InboundEvent:
 
 
 @pytest.fixture
-def world(vlo, team_a1) -> dict[str, Any]:
+def world(vlo, manager, team_a1) -> dict[str, Any]:
     case = CaseFactory(team=team_a1, officer=vlo, victim__last_name="Quillfeather-Zebedee")
     prison, _ = api_client_make(team_a1.region)
     return {
@@ -180,6 +182,7 @@ def world(vlo, team_a1) -> dict[str, Any]:
             subject="Offer",
             body_html="<p>Offer</p>",
         ),
+        "import_job": ImportJob.objects.create(created_by=manager, file_name="referrals.csv"),
     }
 
 

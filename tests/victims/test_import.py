@@ -18,8 +18,9 @@ from offenders.models import Offender, Sentence
 from tests.factories import UserFactory
 from tests.offenders.factories import OffenderFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
+from victims.import_jobs import import_job_run
 from victims.importer import ImportFileError, RowError, import_referrals
-from victims.models import Case, Standing, Victim
+from victims.models import Case, ImportJob, Standing, Victim
 
 pytestmark = pytest.mark.django_db
 
@@ -373,6 +374,15 @@ def upload(client: Client, data: bytes, dry_run: bool = False):
     return client.post(reverse("victims:referral_import"), payload)
 
 
+def upload_and_import(client: Client, data: bytes, dry_run: bool = False):
+    """Upload, run the queued job as the worker would, and follow the redirect to its page."""
+    response = upload(client, data, dry_run=dry_run)
+    assert response.status_code == 302
+    job = ImportJob.objects.latest("pk")
+    assert import_job_run(job_id=job.pk)
+    return client.get(response.url)
+
+
 def test_upload_page_sends_anonymous_user_to_sign_in():
     response = Client().get(reverse("victims:referral_import"))
     assert response.status_code == 302
@@ -394,7 +404,7 @@ def test_upload_page_shows_for_a_manager(manager_client):
 
 
 def test_manager_uploads_a_file_and_sees_the_counts(manager_client, sample_vlo):
-    response = upload(manager_client, SAMPLE.read_bytes())
+    response = upload_and_import(manager_client, SAMPLE.read_bytes())
     page = response.content.decode()
     assert "Referrals imported" in page
     assert "7 cases created" in page
@@ -404,7 +414,7 @@ def test_manager_uploads_a_file_and_sees_the_counts(manager_client, sample_vlo):
 def test_upload_with_errors_shows_them_in_a_table(manager_client, sample_vlo):
     rows = sample_rows()
     rows[1]["offence_code"] = "NOT_A_CODE"
-    page = upload(manager_client, csv_bytes(rows)).content.decode()
+    page = upload_and_import(manager_client, csv_bytes(rows)).content.decode()
     assert "govuk-error-summary" in page
     assert 'id="import-errors"' in page
     assert "<code>offence_code</code>" in page
@@ -412,12 +422,15 @@ def test_upload_with_errors_shows_them_in_a_table(manager_client, sample_vlo):
 
 
 def test_upload_dry_run_saves_nothing(manager_client, sample_vlo):
-    page = upload(manager_client, SAMPLE.read_bytes(), dry_run=True).content.decode()
+    page = upload_and_import(manager_client, SAMPLE.read_bytes(), dry_run=True).content.decode()
     assert "What the import would create" in page
     assert nothing_written()
 
 
 def test_upload_of_a_non_csv_file_is_an_error_on_the_file_field(manager_client, sample_vlo):
     response = upload(manager_client, b"PK\x03\x04\x00\x00binary")
-    assert response.context["form"].errors["file"]
+    assert response.context["form"].errors["file"] == [
+        "The file must be a CSV file, not a spreadsheet or other document"
+    ]
     assert nothing_written()
+    assert not ImportJob.objects.exists()
