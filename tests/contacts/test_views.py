@@ -567,27 +567,39 @@ def test_case_page_offers_a_manager_to_reassign_the_case(manager_client, case):
     assert "Reassign case" in page_text(case_page(manager_client, case))
 
 
-def test_case_page_lists_open_tasks_contacts_and_referrals(vlo_client, case, task, contact, referral):
-    text = page_text(case_page(vlo_client, case))
+def case_tab(client, case, tab):
+    return client.get(reverse(f"cases:{tab}", args=[case.pk]))
+
+
+def test_case_tasks_tab_lists_open_tasks(vlo_client, case, task, contact, referral):
+    text = page_text(case_tab(vlo_client, case, "tasks"))
     assert "Ring the victim back" in text
     assert reverse("contacts:task_complete", args=[task.pk]) in text
+    assert reverse("contacts:contact_correct", args=[contact.pk]) not in text
+
+
+def test_case_contacts_tab_lists_contacts_and_referrals(vlo_client, case, task, contact, referral):
+    text = page_text(case_tab(vlo_client, case, "contacts"))
     assert reverse("contacts:contact_correct", args=[contact.pk]) in text
     assert "Phone call with the victim (from us)" in text
     assert "Waiting for a reply" in text
+    assert reverse("contacts:task_complete", args=[task.pk]) not in text
 
 
-def test_case_page_query_count_does_not_grow_with_contact_work(vlo_client, case, django_assert_num_queries):
+def test_case_contacts_tab_query_count_does_not_grow_with_contact_work(
+    vlo_client, case, django_assert_num_queries
+):
     def add():
         TaskFactory(case=case)
         ContactFactory(case=case)
         ReferralOutFactory(case=case)
 
     add()
-    case_page(vlo_client, case)
+    case_tab(vlo_client, case, "contacts")
     with CaptureQueriesContext(connection) as once:
-        case_page(vlo_client, case)
-    for _ in range(6):
+        case_tab(vlo_client, case, "contacts")
+    for _ in range(25):  # past the tab's 25 contacts
         add()
     with django_assert_num_queries(len(once)):
-        response = case_page(vlo_client, case)
+        response = case_tab(vlo_client, case, "contacts")
     assert "View all contacts" in page_text(response)

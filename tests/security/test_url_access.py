@@ -57,6 +57,10 @@ def case_kw(w: dict[str, Any]) -> dict[str, Any]:
 OBJECTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "cases:detail": case_kw,
     "cases:history": case_kw,
+    "cases:contacts": case_kw,
+    "cases:letters": case_kw,
+    "cases:parole": case_kw,
+    "cases:tasks": case_kw,
     "victims:case_status": case_kw,
     "contacts:event_new": case_kw,
     "contacts:key_date_new": case_kw,

@@ -762,7 +762,8 @@ def test_pages_of_a_closed_case_have_no_form(vlo_client, make_case):
 
 
 def case_page(client, case):
-    return page_text(client.get(reverse("cases:detail", args=[case.pk])))
+    """The case page's Contacts tab: the victim's choices panel is there, the banner on every tab."""
+    return page_text(client.get(reverse("cases:contacts", args=[case.pk])))
 
 
 def test_banner_lists_active_restrictions_on_the_case_page(vlo_client, vlo, case):
