@@ -107,6 +107,12 @@ OBJECTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "letters:pdf": lambda w: {"pk": w["letter"].pk},
 }
 
+# A manager's bulk actions on a list (POST only): an outsider names region A's rows and nothing changes.
+BULK: dict[str, tuple[str, str, str]] = {
+    "contacts:cases_reassign": ("case", "case", "officer"),
+    "contacts:tasks_reassign": ("task", "task", "owner"),
+}
+
 
 def url_names() -> set[str]:
     """Every named URL pattern outside the Django admin (which needs an admin with MFA)."""
@@ -126,7 +132,7 @@ def url_names() -> set[str]:
 
 
 def test_every_url_pattern_is_covered():
-    covered = PUBLIC | set(LISTS) | set(OBJECTS)
+    covered = PUBLIC | set(LISTS) | set(OBJECTS) | set(BULK)
     missing = sorted(url_names() - covered)
     assert not missing, f"URL patterns without an access test (add them to tests/security): {missing}"
     stale = sorted(covered - url_names())
@@ -188,3 +194,23 @@ def test_anonymous_is_sent_to_sign_in(name, world, client):
     assert response.status_code in {302, 405}
     if response.status_code == 302:
         assert response["Location"].startswith(reverse("core:login"))
+
+
+@pytest.mark.parametrize("name", sorted(BULK))
+def test_outsider_bulk_action_on_region_a_rows_changes_nothing(name, world, outsider_client, outsider):
+    user, client = outsider_client
+    field, key, person = BULK[name]
+    row = world[key]
+    before = (
+        row.officer_id if key == "case" else row.owner_id,
+        AuditEvent.objects.filter(action=AuditAction.UPDATE).count(),
+    )
+    response = client.post(reverse(name), {field: [row.pk], person: outsider.pk})
+    assert response.status_code in {302, 404}
+    row.refresh_from_db()
+    after = (
+        row.officer_id if key == "case" else row.owner_id,
+        AuditEvent.objects.filter(action=AuditAction.UPDATE).count(),
+    )
+    assert after == before
+    assert client.get(reverse(name)).status_code in {404, 405}

@@ -23,9 +23,9 @@ from offenders.eligibility import RULE_LABELS, assess
 from offenders.models import Eligibility, EligibilityAssessment, KeyDate
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role
+from vcs_portal.letters.selectors import case_letters
 from victims import deadlines
 from victims.models import TRANSITIONS, Case, CaseStatus, Standing
-from vcs_portal.letters.selectors import case_letters
 from victims.selectors import case_get_for_user, case_key_dates, latest_key_dates
 
 from .selectors import case_timeline
@@ -179,7 +179,8 @@ def next_deadline(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     pending = [
         r
         for r in rows
-        if r["due"] and r["state"] in {deadlines.STATE_OVERDUE, deadlines.STATE_DUE_SOON, deadlines.STATE_ON_TRACK}
+        if r["due"]
+        and r["state"] in {deadlines.STATE_OVERDUE, deadlines.STATE_DUE_SOON, deadlines.STATE_ON_TRACK}
     ]
     return min(pending, key=lambda r: r["due"]) if pending else None
 
