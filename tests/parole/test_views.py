@@ -346,7 +346,7 @@ def test_bad_date_shows_the_gov_uk_message(vlo_client, case):
     assert not MultiAgencyMeeting.objects.exists()
 
 
-# --- the case page's Parole and tribunals tab and its panel ------------------------------------------------------------
+# --- the case page's Parole and tribunals tab and its panel ---------------------------------------
 
 
 def test_case_page_shows_the_parole_panel_with_the_imposed_share(vlo_client, case, review):

@@ -198,7 +198,7 @@ def test_anonymous_is_sent_to_sign_in(name, world, client):
 
 @pytest.mark.parametrize("name", sorted(BULK))
 def test_outsider_bulk_action_on_region_a_rows_changes_nothing(name, world, outsider_client, outsider):
-    user, client = outsider_client
+    _user, client = outsider_client
     field, key, person = BULK[name]
     row = world[key]
     before = (
