@@ -170,7 +170,7 @@ def test_review_new_records_a_review_and_returns_to_the_case(vlo_client, case):
         {**d("referred_on", dt.date(2026, 5, 1)), "kind": "oral", **d("hearing_on", dt.date(2026, 9, 1))},
     )
     assert response.status_code == 302
-    assert response.url == reverse("cases:detail", args=[case.pk])
+    assert response.url == reverse("cases:parole", args=[case.pk])
     assert ParoleReview.objects.get().hearing_on == dt.date(2026, 9, 1)
 
 
