@@ -13,8 +13,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from vcs_portal.core.models import Role, User
-from vcs_portal.core.scope import get_visible_or_404, teams_visible_to
+from vcs_portal.core.scope import get_visible_or_404
 from victims.selectors import TimelineEntry, case_rows
+from victims.selectors import eligible_case_officers as case_officers_of
 
 from .models import (
     Contact,
@@ -179,12 +180,8 @@ def eligible_task_owners(*, case: Case) -> QuerySet[User]:
 
 
 def eligible_case_officers(*, manager: Any) -> QuerySet[User]:
-    """Who a manager may give a case to: active VLOs in the teams they manage."""
-    return (
-        User.objects.filter(role=Role.VLO, is_active=True, team__in=teams_visible_to(manager))
-        .select_related("team")
-        .order_by("team__name", "last_name", "first_name", "pk")
-    )
+    """Who a manager may give a case to: active VLOs in the teams they manage (``victims.selectors``)."""
+    return case_officers_of(manager=manager)
 
 
 # --- the case timeline --------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import timezone
 from offenders import services as offender_services
 from offenders.models import KeyDate, Sentence, SentenceEvent
 from vcs_portal.core.audit import audit_record
+from vcs_portal.core.csv import csv_text
 from vcs_portal.core.models import AuditAction, Role, Team, User
 from vcs_portal.core.pages import govuk_date as _d
 from victims import deadlines
@@ -214,6 +215,85 @@ def task_reassign(*, actor: User, task: Task, owner: User) -> Task:
         actor=actor, action=AuditAction.UPDATE, obj=task, summary=f"task reassigned to user {owner.pk}"
     )
     return task
+
+
+def _refuse_unseen(wanted: set[int], found: Iterable[int], what: str) -> None:
+    missing = sorted(wanted - set(found))
+    if missing:
+        raise ValidationError(
+            f"You cannot reassign {len(missing)} of the {len(wanted)} {what} chosen: they are not in a team "
+            f"you manage, or no longer open. Nothing was reassigned."
+        )
+
+
+@transaction.atomic
+def tasks_reassign(*, actor: User, task_ids: Iterable[int], owner: User) -> int:
+    """A manager gives several open tasks to one VLO of their teams, all or none; each change audited.
+
+    A task the manager may not see (or no longer open) refuses the whole request. Tasks the VLO
+    already holds are left as they are. Returns how many tasks changed hands.
+    """
+    wanted = {int(pk) for pk in task_ids}
+    if actor.role != Role.MANAGER:
+        raise ValidationError("Only a manager can reassign several tasks at once")
+    if not wanted:
+        raise ValidationError("Select at least one task")
+    if not selectors.eligible_case_officers(manager=actor).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": "Choose a VLO in a team you manage"})
+    tasks = list(
+        Task.objects.visible_to(actor)
+        .filter(pk__in=wanted, status=TaskStatus.OPEN)
+        .select_related("case", "case__team")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    _refuse_unseen(wanted, (t.pk for t in tasks), "tasks")
+    moved = 0
+    for task in tasks:
+        if task.owner_id == owner.pk:
+            continue
+        if not selectors.eligible_task_owners(case=task.case).filter(pk=owner.pk).exists():
+            raise ValidationError(
+                {
+                    "owner": f"{owner.get_full_name()} cannot take the task \u201c{task.title}\u201d on case "
+                    f"{task.case.reference}: they are not in its team. Nothing was reassigned."
+                }
+            )
+        task_reassign(actor=actor, task=task, owner=owner)
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def cases_reassign(*, actor: User, case_ids: Iterable[int], officer: User) -> int:
+    """A manager moves several cases to one VLO of their teams, all or none; each change audited.
+
+    Each case moves as ``case_reassign`` moves one (its open tasks with it). A case the manager
+    may not see refuses the whole request. Cases the VLO already holds are left as they are.
+    Returns how many cases moved.
+    """
+    wanted = {int(pk) for pk in case_ids}
+    if actor.role != Role.MANAGER:
+        raise ValidationError("Only a manager can reassign several cases at once")
+    if not wanted:
+        raise ValidationError("Select at least one case")
+    if not selectors.eligible_case_officers(manager=actor).filter(pk=officer.pk).exists():
+        raise ValidationError({"officer": "Choose a VLO in a team you manage"})
+    cases = list(
+        Case.objects.visible_to(actor)
+        .filter(pk__in=wanted)
+        .select_related("team")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    _refuse_unseen(wanted, (c.pk for c in cases), "cases")
+    moved = 0
+    for case in cases:
+        if case.officer_id == officer.pk:
+            continue
+        case_reassign(actor=actor, case=case, officer=officer)
+        moved += 1
+    return moved
 
 
 def escalation_owner(case: Case) -> User:
@@ -710,3 +790,29 @@ def appeal_record(
     sentence_reassess(sentence=sentence, actor=actor)
     alerts_for_event(event=event, actor=actor)
     return event
+
+
+TASKS_CSV_HEADER = ("Task", "Priority", "Due", "Overdue", "Case reference", "Victim", "Assigned to", "Status")
+
+
+@transaction.atomic
+def tasks_export(*, actor: User, tasks: Iterable[Task], what: str, today: date) -> str:
+    """A task list (as filtered) as CSV, audited: what to do and when, never contact details."""
+    rows = (
+        (
+            task.title,
+            task.get_priority_display(),
+            task.due_on,
+            "Yes" if task.status == TaskStatus.OPEN and task.due_on < today else "No",
+            task.case.reference,
+            task.case.victim.full_name,
+            task.owner.get_full_name(),
+            task.get_status_display(),
+        )
+        for task in tasks
+    )
+    text, count = csv_text(TASKS_CSV_HEADER, rows)
+    audit_record(
+        actor=actor, action=AuditAction.EXPORT, object_type=Task._meta.label, summary=f"{what}, rows={count}"
+    )
+    return text

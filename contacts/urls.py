@@ -8,6 +8,8 @@ app_name = "contacts"
 
 urlpatterns = [
     path("tasks/", views.my_tasks, name="my_tasks"),
+    path("tasks/reassign/", views.tasks_reassign_bulk, name="tasks_reassign"),
+    path("cases/reassign/", views.cases_reassign_bulk, name="cases_reassign"),
     path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
     path("tasks/<int:pk>/reassign/", views.task_reassign, name="task_reassign"),
     path("cases/<int:pk>/tasks/new/", views.task_new, name="task_new"),

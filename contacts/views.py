@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from offenders.services import security_category_record
 from vcs_portal.core.audit import audit_list_view, audit_record
+from vcs_portal.core.csv import csv_response
 from vcs_portal.core.models import AuditAction, Role
 from vcs_portal.core.pages import post_data
 from victims.forms import AppealForm, KeyDateForm, SentenceEventForm
@@ -121,6 +125,17 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     filter_form = TaskFilterForm(request.GET)
     filters = filter_form.filters()
     tasks = selectors.my_tasks(user=request.user, today=today, team=team_view, **filters)
+    title = "Team tasks" if team_view else "My tasks"
+    if request.GET.get("format") == "csv":
+        # Every task the filters find, not only this page; the export is audited.
+        rows = tasks.iterator(chunk_size=2000)
+        text = services.tasks_export(actor=request.user, tasks=rows, what=title, today=today)
+        name = "team-tasks" if team_view else "my-tasks"
+        return csv_response(text, filename=f"{name}-{today.isoformat()}.csv")
+    is_manager = request.user.role == Role.MANAGER
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
     page = Paginator(tasks, TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -129,8 +144,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "filtered": filters["overdue_only"] or bool(filters["kind"]),
         "team_view": team_view,
-        "is_manager": request.user.role == Role.MANAGER,
-        "title": "Team tasks" if team_view else "My tasks",
+        "is_manager": is_manager,
+        "title": title,
+        "csv_query": query.urlencode(),
+        # Whom a manager may give the ticked tasks to (tasks_reassign_bulk does it).
+        "officers": list(selectors.eligible_case_officers(manager=request.user)) if is_manager else [],
     }
     audit_list_view(
         actor=request.user, what=context["title"], object_type="victims.Case", ids=[t.case_id for t in page]
@@ -251,6 +269,60 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda d: services.case_reassign(actor=request.user, case=case, officer=d["officer"]),
         success=lambda: f"Case reassigned to {form.cleaned_data['officer']}",
         intro=intro,
+    )
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+def _bulk_reassign(request: HttpRequest, *, what: str, field: str, default: str, do: Any) -> HttpResponse:
+    """The one step of a bulk reassignment: the ticked rows and the chosen VLO, all or nothing."""
+    if request.user.role != Role.MANAGER:
+        raise Http404
+    back = _next_url(request, default)
+    ids = _ids(request.POST.getlist(what))
+    chosen = _ids([request.POST.get(field, "")])
+    officers = selectors.eligible_case_officers(manager=request.user)
+    person = officers.filter(pk=chosen[0]).first() if chosen else None
+    if not ids:
+        messages.error(request, f"Select at least one {what} to reassign")
+    elif person is None:
+        messages.error(request, "Choose a VLO in a team you manage")
+    else:
+        try:
+            moved = do(ids, person)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            done = f"{moved} {what}{pluralize(moved)} reassigned to {person.get_full_name()}"
+            messages.success(request, done)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def cases_reassign_bulk(request: HttpRequest) -> HttpResponse:
+    """The caseload's form: several cases to one VLO of the manager's teams (services.cases_reassign)."""
+    return _bulk_reassign(
+        request,
+        what="case",
+        field="officer",
+        default=reverse("victims:caseload"),
+        do=lambda ids, person: services.cases_reassign(actor=request.user, case_ids=ids, officer=person),
+    )
+
+
+@login_required
+@require_POST
+def tasks_reassign_bulk(request: HttpRequest) -> HttpResponse:
+    """My tasks' form: several tasks to one VLO of the manager's teams (services.tasks_reassign)."""
+    return _bulk_reassign(
+        request,
+        what="task",
+        field="owner",
+        default=reverse("contacts:my_tasks"),
+        do=lambda ids, person: services.tasks_reassign(actor=request.user, task_ids=ids, owner=person),
     )
 
 

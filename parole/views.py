@@ -68,6 +68,7 @@ def review_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=ReviewForm(post_data(request)),
         title="Record a parole review",
@@ -91,6 +92,7 @@ def review_edit(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     initial = {"referred_on": review.referred_on, "kind": review.kind, "hearing_on": review.hearing_on}
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=ReviewForm(post_data(request), initial=initial),
         title="Change the parole review",
@@ -118,6 +120,7 @@ def review_decision(request: HttpRequest, pk: int, review_pk: int) -> HttpRespon
     }
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=DecisionForm(post_data(request), initial=initial),
         title="Record the parole decision",
@@ -145,10 +148,13 @@ def reconsideration_new(request: HttpRequest, pk: int, review_pk: int) -> HttpRe
     title = "Record a request for reconsideration"
     if status.window is None:
         # Not a matter of dates: this decision can never be reconsidered.
-        return case_form_page(request, case=case, form=None, title=title, rows=facts, warning=status.reason)
+        return case_form_page(
+            request, case_tab="parole", case=case, form=None, title=title, rows=facts, warning=status.reason
+        )
     if review.reconsideration_requests.filter(case=case).exists():
         return case_form_page(
             request,
+            case_tab="parole",
             case=case,
             form=None,
             title=title,
@@ -158,6 +164,7 @@ def reconsideration_new(request: HttpRequest, pk: int, review_pk: int) -> HttpRe
     facts.append(("Window for reconsideration", f"Until {_d(status.window.due)} ({status.window.rule})"))
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=ReconsiderationForm(post_data(request)),
         title=title,
@@ -183,6 +190,7 @@ def vps_invite(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
         return redirect("parole:vps_progress", pk=case.pk, review_pk=review.pk)
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=VpsInviteForm(post_data(request)),
         title="Invite a Victim Personal Statement",
@@ -217,6 +225,7 @@ def vps_progress(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     facts = [*_review_facts(review), ("Invited", _d(statement.invited_on))]
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=VpsProgressForm(post_data(request), initial=initial),
         title="Update the Victim Personal Statement",
@@ -244,6 +253,7 @@ def condition_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_get_for_user(user=request.user, pk=pk)
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=ConditionForm(post_data(request)),
         title="Record a licence condition the victim asked for",
@@ -274,6 +284,7 @@ def condition_sent(request: HttpRequest, pk: int, condition_pk: int) -> HttpResp
     condition = selectors.condition_get_for_case(case=case, pk=condition_pk)
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=ConditionSentForm(
             post_data(request), initial={"sent_on": condition.sent_to_offender_manager_on}
@@ -299,6 +310,7 @@ def condition_outcome(request: HttpRequest, pk: int, condition_pk: int) -> HttpR
     }
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=ConditionOutcomeForm(post_data(request), initial=initial),
         title="Record whether the condition was imposed",
@@ -340,6 +352,7 @@ def tribunal_new(request: HttpRequest, pk: int) -> HttpResponse:
         return _route_page(request, case)
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=_tribunal_form(request, case, {"tribunal": services.default_tribunal(case)}),
         title="Record a tribunal application",
@@ -362,6 +375,7 @@ def tribunal_edit(request: HttpRequest, pk: int, hearing_pk: int) -> HttpRespons
     initial = {name: getattr(hearing, name) for name in services.TRIBUNAL_FIELDS}
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=_tribunal_form(request, case, initial),
         title="Update the tribunal details",
@@ -380,6 +394,7 @@ def hospital_referral_new(request: HttpRequest, pk: int) -> HttpResponse:
         return _route_page(request, case)
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=HospitalReferralForm(post_data(request)),
         title="Pass the case to the hospital managers",
@@ -406,6 +421,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     mappa = case.offender.get_mappa_level_display() if case.offender.mappa_level else "Not MAPPA managed"
     return case_form_page(
         request,
+        case_tab="parole",
         case=case,
         form=MeetingForm(post_data(request), initial={"level": case.offender.mappa_level or None}),
         title="Record a MAPPA or MARAC meeting",

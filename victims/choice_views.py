@@ -39,8 +39,8 @@ CLOSED = "This case is closed. Record the victim's choices on an open case."
 def _choice_page(request: HttpRequest, *, case: Case, title: str, **page: Any) -> HttpResponse:
     """The case form page, refused on a closed case: choices are recorded on open cases only."""
     if not case.is_open:
-        return case_form_page(request, case=case, form=None, title=title, intro=CLOSED)
-    return case_form_page(request, case=case, title=title, **page)
+        return case_form_page(request, case_tab="contacts", case=case, form=None, title=title, intro=CLOSED)
+    return case_form_page(request, case_tab="contacts", case=case, title=title, **page)
 
 
 @login_required
@@ -104,7 +104,12 @@ def opt_in(request: HttpRequest, pk: int) -> HttpResponse:
     title = "Record an opt in"
     if case.is_open and CaseStatus.OPTED_IN not in TRANSITIONS.get(case.status, set()):
         return case_form_page(
-            request, case=case, form=None, title=title, intro="The victim has already opted in."
+            request,
+            case_tab="contacts",
+            case=case,
+            form=None,
+            title=title,
+            intro="The victim has already opted in.",
         )
     back_in = case.status == CaseStatus.OPTED_OUT
     return _choice_page(
@@ -126,6 +131,7 @@ def opt_out(request: HttpRequest, pk: int) -> HttpResponse:
     if case.is_open and CaseStatus.OPTED_OUT not in TRANSITIONS.get(case.status, set()):
         return case_form_page(
             request,
+            case_tab="contacts",
             case=case,
             form=None,
             title=title,
@@ -172,6 +178,7 @@ def restriction_lift(request: HttpRequest, pk: int, restriction_pk: int) -> Http
     if case.is_open and not restriction.is_active:
         return case_form_page(
             request,
+            case_tab="contacts",
             case=case,
             form=None,
             title=title,

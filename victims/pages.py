@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from vcs_portal.core.forms import ServiceForm
 from vcs_portal.core.pages import form_saved
@@ -32,6 +33,7 @@ def case_form_page(
     back_url: str = "",
     back_text: str = "",
     template: str = CASE_FORM_TEMPLATE,
+    case_tab: str = "",
     **extra: Any,
 ) -> HttpResponse:
     """Show a one-form page about ``case``; on a valid POST call ``save`` with the cleaned data,
@@ -40,8 +42,12 @@ def case_form_page(
     ``form=None`` shows the page without a form, saying why in ``intro`` or ``warning``. The back
     links go to ``back_url`` (the case page unless given). ``extra`` reaches the template:
     ``rows`` (a summary list of (label, value)), ``inset``, ``warning``, and whatever a template
-    extending ``victims/case_form.html`` shows in its ``before_form`` block.
+    extending ``victims/case_form.html`` shows in its ``before_form`` block. ``case_tab`` names
+    the case page's tab the work belongs to (``cases:<tab>``): saving and the back links go there.
     """
+    if case_tab:
+        tab_url = reverse(f"cases:{case_tab}", args=[case.pk])
+        done_url, back_url = done_url or tab_url, back_url or tab_url
     if form_saved(request, form, save, success):
         return redirect(done_url) if done_url else redirect("cases:detail", pk=case.pk)
     context = {

@@ -12,7 +12,8 @@ from django.db.models import F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from offenders.models import KeyDate, Offender, SentenceEvent
-from vcs_portal.core.scope import get_visible_or_404
+from vcs_portal.core.models import Role, User
+from vcs_portal.core.scope import get_visible_or_404, teams_visible_to
 
 from .models import Address, Case, CaseStatusChange, Victim, VictimChoice
 
@@ -248,4 +249,13 @@ def current_key_dates(*, sentence_id: int) -> list[KeyDate]:
     """The newest recorded date of each kind, soonest first."""
     return latest_key_dates(
         list(KeyDate.objects.filter(sentence_id=sentence_id).order_by("kind", "-recorded_at", "-pk"))
+    )
+
+
+def eligible_case_officers(*, manager: Any) -> QuerySet[User]:
+    """Who a manager may give a case to: active VLOs in the teams they manage."""
+    return (
+        User.objects.filter(role=Role.VLO, is_active=True, team__in=teams_visible_to(manager))
+        .select_related("team")
+        .order_by("team__name", "last_name", "first_name", "pk")
     )

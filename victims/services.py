@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from django.utils import timezone
 from offenders.eligibility import assess
 from offenders.models import Eligibility, Sentence
 from vcs_portal.core.audit import audit_record
+from vcs_portal.core.csv import csv_text
 from vcs_portal.core.models import AuditAction, Role, Team
 
 from . import deadlines
@@ -435,3 +437,41 @@ def case_review_resolve(*, actor: User, case: Case, note: str) -> Case:
     case.save(update_fields=["needs_review", "review_reason"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, summary="review resolved")
     return case
+
+
+CASELOAD_CSV_HEADER = (
+    "Case reference",
+    "Victim",
+    "Offender",
+    "Status",
+    "Scheme",
+    "Officer",
+    "First contact due",
+    "First contact made",
+)
+
+
+@transaction.atomic
+def caseload_export(*, actor: User, cases: Iterable[Case]) -> str:
+    """The caseload (as filtered) as CSV, audited: names, dates and status, never contact details."""
+    rows = (
+        (
+            case.reference,
+            case.victim.full_name,
+            case.offender.full_name,
+            case.get_status_display(),
+            case.standing_label,
+            case.officer.get_full_name(),
+            case.first_contact_due,
+            case.first_contact_on,
+        )
+        for case in cases
+    )
+    text, count = csv_text(CASELOAD_CSV_HEADER, rows)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type=Case._meta.label,
+        summary=f"caseload, rows={count}",
+    )
+    return text

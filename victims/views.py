@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vcs_portal.core.audit import audit_list_view, audit_record
+from vcs_portal.core.csv import csv_response
 from vcs_portal.core.models import AuditAction, Role
 from vcs_portal.core.pages import post_data
 
@@ -40,6 +41,14 @@ SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "due": ("First contact due", ("first_contact_due",)),
 }
 DEFAULT_SORT = "due"
+
+
+def _with_format_csv(request: HttpRequest) -> str:
+    """The list's own query (filters and sort, not the page) with ``format=csv``: its download link."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["format"] = "csv"
+    return query.urlencode()
 
 
 def _ordering(sort: str) -> list[Any]:
@@ -82,6 +91,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
             object_type="victims.Case",
             summary="caseload search",
         )
+    if request.GET.get("format") == "csv":
+        # Every case the filters find, not only this page; the export is audited.
+        text = services.caseload_export(actor=request.user, cases=cases.iterator(chunk_size=2000))
+        return csv_response(text, filename=f"caseload-{today.isoformat()}.csv")
     page = selectors.page_of_cases(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
     rows = [{"case": case, "state": case.first_contact_state(today)} for case in page]
     context = {
@@ -93,6 +106,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "filtered": filter_form.is_filtered(),
         "caption": filter_form.caption(),
+        "is_manager": request.user.role == Role.MANAGER,
+        "officers": list(selectors.eligible_case_officers(manager=request.user))
+        if request.user.role == Role.MANAGER
+        else [],
+        "csv_query": _with_format_csv(request),
     }
     audit_list_view(
         actor=request.user, what="caseload", object_type="victims.Case", ids=[r["case"].pk for r in rows]

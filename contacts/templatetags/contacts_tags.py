@@ -33,8 +33,14 @@ def priority_tag(priority: str) -> SafeString:
 
 
 @register.inclusion_tag("contacts/_case_panel.html", takes_context=True)
-def contacts_case_panel(context: template.Context, case: Any) -> dict[str, Any]:
-    """Buttons, open tasks, recent contacts and referrals out for the case page (``case_work``)."""
+def contacts_case_panel(
+    context: template.Context, case: Any, part: str = "all", limit: int = PANEL_CONTACTS
+) -> dict[str, Any]:
+    """Buttons, open tasks, recent contacts and referrals out for the case page (``case_work``).
+
+    ``part`` picks what a tab of the case page shows: "tasks" (open and done tasks), "contacts"
+    (the newest ``limit`` contacts and the referrals out) or "all" (both, with the buttons).
+    """
     request = context.get("request")
     user = getattr(request, "user", None)
     is_manager = getattr(user, "role", None) == Role.MANAGER
@@ -49,7 +55,7 @@ def contacts_case_panel(context: template.Context, case: Any) -> dict[str, Any]:
         }
         for task in work.open_tasks
     ]
-    recent = list(selectors.case_contacts(case=case)[: PANEL_CONTACTS + 1])
+    recent = list(selectors.case_contacts(case=case)[: limit + 1]) if part != "tasks" else []
     contacts = [
         {
             "contact": contact,
@@ -57,14 +63,17 @@ def contacts_case_panel(context: template.Context, case: Any) -> dict[str, Any]:
             "time": selectors.contact_time(contact),
             "title": selectors.contact_title(contact),
         }
-        for contact in recent[:PANEL_CONTACTS]
+        for contact in recent[:limit]
     ]
     return {
         "case": case,
-        "case_url": reverse("cases:detail", args=[case.pk]),
+        # Where Complete and Reassign come back to: the page (tab) they were clicked on.
+        "case_url": getattr(request, "path", "") or reverse("cases:detail", args=[case.pk]),
         "is_manager": is_manager,
         "tasks": tasks,
         "contacts": contacts,
-        "more_contacts": len(recent) > PANEL_CONTACTS,
+        "more_contacts": len(recent) > limit,
         "referrals": work.referrals,
+        "done_tasks": work.done_tasks,
+        "part": part,
     }

@@ -108,3 +108,61 @@ def test_a_long_history_opens_from_the_case_page_a_page_at_a_time(browser_sign_i
     expect(page.get_by_text("Move 1", exact=True)).to_be_visible()
     page.get_by_role("link", name="Back to case VCS-2026-000042").click()
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+
+
+def test_at_1280_px_a_vlo_opens_each_tab_and_logs_a_contact_from_the_top(
+    browser_sign_in, vlo, case, live_server
+):
+    page = browser_sign_in(vlo, TOTPDeviceFactory(user=vlo))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+
+    bar = page.get_by_test_id("case-identity-bar")
+    expect(bar).to_contain_text("VCS-2026-000042")
+    expect(bar).to_contain_text("Sam Reed")
+    expect(bar).to_contain_text("Statutory")
+    log = bar.get_by_role("button", name="Log a contact")
+    expect(log).to_be_in_viewport()
+    expect(bar.get_by_role("button", name="Draft a letter")).to_be_in_viewport()
+    expect(bar.get_by_role("button", name="Add a task")).to_be_in_viewport()
+    # The overview of a normal case fits in about two screens (1280 x 1024), from its identity bar
+    # to the end of the page's content; the site's header and footer are around it.
+    height = page.evaluate(
+        """() => document.querySelector("main").getBoundingClientRect().bottom
+        - document.querySelector(".moj-identity-bar").getBoundingClientRect().top"""
+    )
+    assert height <= 2 * 1024, height
+    assert_accessible(page)
+
+    tabs = page.get_by_role("navigation", name="Case sections")
+    for label, path in [
+        ("Contacts", "contacts/"),
+        ("Letters", "letters/"),
+        ("Parole and tribunals", "parole/"),
+        ("Tasks", "tasks/"),
+        ("History", "history/"),
+        ("Overview", ""),
+    ]:
+        tabs.get_by_role("link", name=label, exact=True).click()
+        expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/{path}$"))
+        expect(tabs.get_by_role("link", name=label, exact=True)).to_have_attribute("aria-current", "page")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Sam Reed")
+        assert_accessible(page)
+
+    page.get_by_test_id("case-identity-bar").get_by_role("button", name="Log a contact").click()
+    when = page.get_by_role("group", name="When was the contact?")
+    today = timezone.localdate()
+    when.get_by_label("Day").fill(str(today.day))
+    when.get_by_label("Month").fill(str(today.month))
+    when.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("group", name="How was the contact made?").get_by_label("Phone call").check()
+    page.get_by_label("We did").check()
+    page.get_by_role("group", name="Who was the contact with?").get_by_label("Victim", exact=True).check()
+    page.get_by_label("Summary").fill("Explained the scheme.")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("alert")).to_contain_text("Contact logged")
+    expect(
+        page.locator(".moj-timeline").get_by_role("heading", name="Phone call with the victim (from us)")
+    ).to_be_visible()
+    tabs.get_by_role("link", name="Contacts", exact=True).click()
+    expect(page.get_by_test_id("case-contacts")).to_contain_text("Phone call with the victim (from us)")

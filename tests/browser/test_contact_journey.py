@@ -58,7 +58,8 @@ def test_the_whole_contact_journey_appears_on_the_timeline(browser_sign_in, live
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_role("alert")).to_contain_text("Contact logged")
 
-    # 2. The opt-in, at all key stages.
+    # 2. The opt-in, at all key stages, from the victim's choices on the Contacts tab.
+    page.get_by_role("navigation", name="Case sections").get_by_role("link", name="Contacts").click()
     panel = page.locator("#victim-choices")
     panel.get_by_role("link", name="Record opt in").click()
     page.get_by_label("All key stages").check()

@@ -42,7 +42,8 @@ def fill_date(page, name: str, day: dt.date) -> None:
 
 
 def saved(page, case, message: str) -> None:
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    """Back on the case's Parole and tribunals tab, with the message."""
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/parole/$"))
     expect(page.get_by_role("alert")).to_contain_text(message)
 
 
@@ -52,6 +53,9 @@ def test_vlo_records_a_hearing_a_vps_and_a_refused_condition_and_gets_a_task(
     today = timezone.localdate()
     page = browser_sign_in(vlo, TOTPDeviceFactory(user=vlo))
     page.goto(f"{live_server.url}/cases/{case.pk}/")
+    page.get_by_role("navigation", name="Case sections").get_by_role(
+        "link", name="Parole and tribunals"
+    ).click()
     panel = page.locator("#parole-and-tribunal")
     expect(panel.get_by_role("heading", name="Parole and tribunal")).to_be_visible()
 
@@ -112,18 +116,22 @@ def test_vlo_records_a_hearing_a_vps_and_a_refused_condition_and_gets_a_task(
     page.get_by_role("button", name="Save outcome").click()
     saved(page, case, "Outcome recorded")
 
-    # The task to explain the refusal is on the case page, with the outcome in the panel and timeline.
+    # The outcome is in the panel; the task to explain the refusal on the Tasks tab; both on the timeline.
+    expect(panel).to_contain_text("Imposed: 0 of 1 decided (0%)")
+    expect(panel).to_contain_text("Not proportionate to the risk")
+    tabs = page.get_by_role("navigation", name="Case sections")
+    tabs.get_by_role("link", name="Tasks").click()
     expect(
         page.get_by_text("Explain to the victim why the exclusion zone was not imposed").first
     ).to_be_visible()
-    expect(panel).to_contain_text("Imposed: 0 of 1 decided (0%)")
-    expect(panel).to_contain_text("Not proportionate to the risk")
+    tabs.get_by_role("link", name="Overview").click()
     timeline = page.locator(".moj-timeline")
     expect(timeline.get_by_role("heading", name="Parole decision: No release")).to_be_visible()
     expect(timeline.get_by_role("heading", name="VPS submitted to the Parole Board")).to_be_visible()
     assert_accessible(page)
 
     # The offender manager's summary carries the refusal, and none of the victim's details.
+    tabs.get_by_role("link", name="Parole and tribunals").click()
     panel.get_by_role("link", name="Offender manager summary").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Victim-related requirements for the offender manager"

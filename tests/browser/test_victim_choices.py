@@ -57,6 +57,8 @@ def test_vlo_records_an_opt_in_and_a_new_address_and_sees_both_on_the_case(
         "Do not phone"
     )
 
+    tabs = page.get_by_role("navigation", name="Case sections")
+    tabs.get_by_role("link", name="Contacts").click()
     panel = page.locator("#victim-choices")
     panel.get_by_role("link", name="Record opt in").click()
     expect(page.get_by_role("heading", name="Record an opt in", level=1)).to_be_visible()
@@ -69,7 +71,7 @@ def test_vlo_records_an_opt_in_and_a_new_address_and_sees_both_on_the_case(
     fill_date(page, "received_on", today)
     page.get_by_label("Letter", exact=True).check()
     page.get_by_role("button", name="Record opt in").click()
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/contacts/$"))
     expect(page.get_by_role("alert")).to_contain_text("Opt in recorded")
 
     panel.get_by_role("link", name="Change safe address").click()
@@ -82,15 +84,8 @@ def test_vlo_records_an_opt_in_and_a_new_address_and_sees_both_on_the_case(
     page.get_by_label("Postcode").fill("bl1 1aa")
     fill_date(page, "valid_from", today - dt.timedelta(days=1))
     page.get_by_role("button", name="Change the safe address").click()
-    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/contacts/$"))
     expect(page.get_by_role("alert")).to_contain_text("Safe address changed")
-
-    timeline = page.locator(".moj-timeline")
-    opt_in = timeline.locator(".moj-timeline__item", has_text="Victim's choice: Opted in")
-    expect(opt_in).to_contain_text("Level of contact: All key stages (by letter)")
-    address = timeline.locator(".moj-timeline__item", has_text="Victim's choice: Safe address")
-    expect(address).to_contain_text("the old address is kept and marked do not use")
-    expect(address).not_to_contain_text("Hidden Lane")
 
     expect(panel.locator(".govuk-summary-list__row", has_text="Level of contact")).to_contain_text(
         "All key stages"
@@ -99,6 +94,16 @@ def test_vlo_records_an_opt_in_and_a_new_address_and_sees_both_on_the_case(
         "22 Hidden Lane"
     )
     expect(panel.locator(".govuk-summary-list__row", has_text="Safe address")).to_contain_text("Do not use")
+    assert_accessible(page)
+
+    # The overview: both choices on the timeline (never the new address), the old address kept.
+    tabs.get_by_role("link", name="Overview").click()
+    timeline = page.locator(".moj-timeline")
+    opt_in = timeline.locator(".moj-timeline__item", has_text="Victim's choice: Opted in")
+    expect(opt_in).to_contain_text("Level of contact: All key stages (by letter)")
+    address = timeline.locator(".moj-timeline__item", has_text="Victim's choice: Safe address")
+    expect(address).to_contain_text("the old address is kept and marked do not use")
+    expect(address).not_to_contain_text("Hidden Lane")
     former = page.locator(".govuk-summary-list__row", has_text="Former addresses")
     expect(former).to_contain_text("Do not use")
     expect(former).to_contain_text("1 Acacia Avenue")

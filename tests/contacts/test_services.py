@@ -745,3 +745,93 @@ def test_passing_the_case_to_the_hospital_managers_closes_its_tribunal_tasks(vlo
     assert AuditEvent.objects.filter(
         object_id=str(task.pk), summary="task cancelled by rule", actor=vlo
     ).exists()
+
+
+# --- bulk reassignment -------------------------------------------------------------------
+
+
+def test_cases_reassign_moves_every_case_and_audits_each(manager, vlo, teammate, team_a1):
+    cases = [CaseFactory(team=team_a1, officer=vlo) for _ in range(3)]
+    moved = services.cases_reassign(actor=manager, case_ids=[c.pk for c in cases], officer=teammate)
+    assert moved == 3
+    for case in cases:
+        case.refresh_from_db()
+        assert case.officer == teammate
+        assert audit_rows(case, AuditAction.UPDATE).get().actor == manager
+
+
+def test_cases_reassign_with_a_case_out_of_scope_refuses_them_all(manager, vlo, teammate, team_a1, team_b1):
+    mine = CaseFactory(team=team_a1, officer=vlo)
+    theirs = CaseFactory(team=team_b1)
+    with pytest.raises(ValidationError) as exc:
+        services.cases_reassign(actor=manager, case_ids=[mine.pk, theirs.pk], officer=teammate)
+    assert "Nothing was reassigned" in exc.value.messages[0]
+    mine.refresh_from_db()
+    assert mine.officer == vlo
+    assert not audit_rows(mine, AuditAction.UPDATE).exists()
+
+
+def test_cases_reassign_to_a_vlo_outside_the_managers_teams_is_refused(manager, vlo, other_team_vlo, team_a1):
+    case = CaseFactory(team=team_a1, officer=vlo)
+    with pytest.raises(ValidationError) as exc:
+        services.cases_reassign(actor=manager, case_ids=[case.pk], officer=other_team_vlo)
+    assert "officer" in exc.value.message_dict
+
+
+def test_cases_reassign_by_a_vlo_is_refused(vlo, teammate, team_a1):
+    case = CaseFactory(team=team_a1, officer=vlo)
+    with pytest.raises(ValidationError):
+        services.cases_reassign(actor=vlo, case_ids=[case.pk], officer=teammate)
+
+
+def test_cases_reassign_leaves_a_case_the_vlo_already_holds(manager, vlo, teammate, team_a1):
+    held = CaseFactory(team=team_a1, officer=teammate)
+    other = CaseFactory(team=team_a1, officer=vlo)
+    assert services.cases_reassign(actor=manager, case_ids=[held.pk, other.pk], officer=teammate) == 1
+    assert not audit_rows(held, AuditAction.UPDATE).exists()
+
+
+def test_tasks_reassign_moves_every_task_and_audits_each(manager, vlo, teammate, case):
+    tasks = [TaskFactory(case=case) for _ in range(3)]
+    assert services.tasks_reassign(actor=manager, task_ids=[t.pk for t in tasks], owner=teammate) == 3
+    for task in tasks:
+        task.refresh_from_db()
+        assert task.owner == teammate
+        assert audit_rows(task, AuditAction.UPDATE).get().actor == manager
+
+
+def test_tasks_reassign_with_a_task_out_of_scope_refuses_them_all(manager, teammate, case, team_b1):
+    mine = TaskFactory(case=case)
+    theirs = TaskFactory(case=CaseFactory(team=team_b1))
+    with pytest.raises(ValidationError) as exc:
+        services.tasks_reassign(actor=manager, task_ids=[mine.pk, theirs.pk], owner=teammate)
+    assert "Nothing was reassigned" in exc.value.messages[0]
+    mine.refresh_from_db()
+    assert mine.owner != teammate
+    assert not audit_rows(mine, AuditAction.UPDATE).exists()
+
+
+def test_tasks_reassign_to_a_vlo_who_cannot_see_one_case_refuses_them_all(
+    two_team_manager, vlo, other_team_vlo, case, team_a2
+):
+    there = TaskFactory(case=CaseFactory(team=team_a2, officer=other_team_vlo), owner=other_team_vlo)
+    here = TaskFactory(case=case)
+    with pytest.raises(ValidationError) as exc:
+        services.tasks_reassign(actor=two_team_manager, task_ids=[there.pk, here.pk], owner=other_team_vlo)
+    assert "not in its team" in " ".join(exc.value.messages)
+    here.refresh_from_db()
+    assert here.owner == vlo
+    assert not audit_rows(here, AuditAction.UPDATE).exists()
+
+
+def test_tasks_export_has_no_contact_details_and_defuses_formulas(vlo, case):
+    case.victim.phone, case.victim.email = "07700 900123", "sam@example.com"
+    case.victim.save()
+    TaskFactory(case=case, title='=HYPERLINK("http://evil")')
+    text = services.tasks_export(
+        actor=vlo, tasks=Task.objects.filter(case=case), what="My tasks", today=timezone.localdate()
+    )
+    assert "'=HYPERLINK" in text
+    assert "07700 900123" not in text and "sam@example.com" not in text
+    row = AuditEvent.objects.get(action=AuditAction.EXPORT, actor=vlo)
+    assert row.summary == "My tasks, rows=1"

@@ -27,6 +27,7 @@ from tests.contacts.factories import ContactFactory, ReferralOutFactory, TaskFac
 from tests.factories import ManagerFactory
 from tests.victims.factories import CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
+from victims.models import Case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -558,36 +559,134 @@ def case_page(client, case):
 
 def test_case_page_has_the_contact_work_buttons(vlo_client, case):
     text = page_text(case_page(vlo_client, case))
-    for label in ("Log a contact", "Add a task", "Refer to another service"):
+    for label in ("Log a contact", "Add a task"):
         assert label in text
     assert "Reassign case" not in text
+    assert "Refer to another service" in page_text(case_tab(vlo_client, case, "contacts"))
 
 
 def test_case_page_offers_a_manager_to_reassign_the_case(manager_client, case):
     assert "Reassign case" in page_text(case_page(manager_client, case))
 
 
-def test_case_page_lists_open_tasks_contacts_and_referrals(vlo_client, case, task, contact, referral):
-    text = page_text(case_page(vlo_client, case))
+def case_tab(client, case, tab):
+    return client.get(reverse(f"cases:{tab}", args=[case.pk]))
+
+
+def test_case_tasks_tab_lists_open_tasks(vlo_client, case, task, contact, referral):
+    text = page_text(case_tab(vlo_client, case, "tasks"))
     assert "Ring the victim back" in text
     assert reverse("contacts:task_complete", args=[task.pk]) in text
+    assert reverse("contacts:contact_correct", args=[contact.pk]) not in text
+
+
+def test_case_contacts_tab_lists_contacts_and_referrals(vlo_client, case, task, contact, referral):
+    text = page_text(case_tab(vlo_client, case, "contacts"))
     assert reverse("contacts:contact_correct", args=[contact.pk]) in text
     assert "Phone call with the victim (from us)" in text
     assert "Waiting for a reply" in text
+    assert reverse("contacts:task_complete", args=[task.pk]) not in text
 
 
-def test_case_page_query_count_does_not_grow_with_contact_work(vlo_client, case, django_assert_num_queries):
+def test_case_contacts_tab_query_count_does_not_grow_with_contact_work(
+    vlo_client, case, django_assert_num_queries
+):
     def add():
         TaskFactory(case=case)
         ContactFactory(case=case)
         ReferralOutFactory(case=case)
 
     add()
-    case_page(vlo_client, case)
+    case_tab(vlo_client, case, "contacts")
     with CaptureQueriesContext(connection) as once:
-        case_page(vlo_client, case)
-    for _ in range(6):
+        case_tab(vlo_client, case, "contacts")
+    for _ in range(25):  # past the tab's 25 contacts
         add()
     with django_assert_num_queries(len(once)):
-        response = case_page(vlo_client, case)
+        response = case_tab(vlo_client, case, "contacts")
     assert "View all contacts" in page_text(response)
+
+
+# --- bulk reassignment and the CSV of tasks --------------------------------------------------
+
+
+def test_manager_sees_checkboxes_and_the_reassign_form_on_team_tasks(manager_client, task):
+    text = page_text(manager_client.get(reverse("contacts:my_tasks"), {"view": "team"}))
+    assert f'name="task" type="checkbox" value="{task.pk}"' in text
+    assert reverse("contacts:tasks_reassign") in text and "Reassign selected tasks" in text
+
+
+def test_vlo_sees_no_bulk_reassign_form(vlo_client, task):
+    text = page_text(vlo_client.get(reverse("contacts:my_tasks")))
+    assert 'name="task" type="checkbox"' not in text
+    assert reverse("contacts:tasks_reassign") not in text
+
+
+def test_manager_reassigns_ticked_tasks_in_one_step(manager_client, manager, case, teammate):
+    tasks = [TaskFactory(case=case) for _ in range(2)]
+    response = manager_client.post(
+        reverse("contacts:tasks_reassign") + "?next=/contacts/tasks/?view=team",
+        {"task": [t.pk for t in tasks], "owner": teammate.pk},
+    )
+    assert response.status_code == 302 and response.url == "/contacts/tasks/?view=team"
+    for task in tasks:
+        task.refresh_from_db()
+        assert task.owner == teammate
+    assert (
+        AuditEvent.objects.filter(
+            actor=manager, action=AuditAction.UPDATE, object_type="contacts.Task"
+        ).count()
+        == 2
+    )
+
+
+def test_bulk_task_reassign_without_a_choice_changes_nothing_and_says_why(manager_client, task):
+    response = manager_client.post(reverse("contacts:tasks_reassign"), {"task": [task.pk]}, follow=True)
+    assert "Choose a VLO in a team you manage" in page_text(response)
+    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
+
+
+def test_bulk_reassign_is_404_for_a_vlo(vlo_client, task, teammate):
+    assert (
+        vlo_client.post(
+            reverse("contacts:tasks_reassign"), {"task": [task.pk], "owner": teammate.pk}
+        ).status_code
+        == 404
+    )
+
+
+def test_manager_reassigns_ticked_cases_from_the_caseload(manager_client, manager, vlo, teammate, team_a1):
+    cases = [CaseFactory(team=team_a1, officer=vlo) for _ in range(2)]
+    response = manager_client.post(
+        reverse("contacts:cases_reassign"),
+        {"case": [c.pk for c in cases], "officer": teammate.pk},
+        follow=True,
+    )
+    assert "2 cases reassigned to" in page_text(response)
+    assert {c.officer_id for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {teammate.pk}
+
+
+def test_bulk_case_reassign_with_a_case_out_of_scope_refuses_all(
+    manager_client, vlo, teammate, team_a1, team_b1
+):
+    mine, theirs = CaseFactory(team=team_a1, officer=vlo), CaseFactory(team=team_b1)
+    response = manager_client.post(
+        reverse("contacts:cases_reassign"),
+        {"case": [mine.pk, theirs.pk], "officer": teammate.pk},
+        follow=True,
+    )
+    assert "Nothing was reassigned" in page_text(response)
+    mine.refresh_from_db()
+    assert mine.officer == vlo
+
+
+def test_my_tasks_downloads_as_csv_and_is_audited(vlo_client, vlo, task):
+    response = vlo_client.get(reverse("contacts:my_tasks"), {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("Task,Priority,Due")
+    assert len(lines) == 2 and task.title in lines[1]
+    assert AuditEvent.objects.filter(
+        actor=vlo, action=AuditAction.EXPORT, summary="My tasks, rows=1"
+    ).exists()

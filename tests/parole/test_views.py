@@ -170,7 +170,7 @@ def test_review_new_records_a_review_and_returns_to_the_case(vlo_client, case):
         {**d("referred_on", dt.date(2026, 5, 1)), "kind": "oral", **d("hearing_on", dt.date(2026, 9, 1))},
     )
     assert response.status_code == 302
-    assert response.url == reverse("cases:detail", args=[case.pk])
+    assert response.url == reverse("cases:parole", args=[case.pk])
     assert ParoleReview.objects.get().hearing_on == dt.date(2026, 9, 1)
 
 
@@ -346,13 +346,13 @@ def test_bad_date_shows_the_gov_uk_message(vlo_client, case):
     assert not MultiAgencyMeeting.objects.exists()
 
 
-# --- the case page and its panel ------------------------------------------------------------
+# --- the case page's Parole and tribunals tab and its panel ---------------------------------------
 
 
 def test_case_page_shows_the_parole_panel_with_the_imposed_share(vlo_client, case, review):
     ConditionFactory(case=case, outcome="imposed", outcome_on=TODAY)
     ConditionFactory(case=case, outcome="not_imposed", outcome_on=TODAY, outcome_reason="Not needed")
-    body = text(vlo_client.get(reverse("cases:detail", args=[case.pk])))
+    body = text(vlo_client.get(reverse("cases:parole", args=[case.pk])))
     assert "Parole and tribunal" in body
     assert "Imposed: 1 of 2 decided (50%)" in body
     assert reverse("parole:condition_new", args=[case.pk]) in body
@@ -361,18 +361,18 @@ def test_case_page_shows_the_parole_panel_with_the_imposed_share(vlo_client, cas
 
 def test_panel_shows_the_vps_due_date_and_the_reconsideration_window(vlo_client, case, review):
     StatementFactory(case=case, review=review)
-    body = text(vlo_client.get(reverse("cases:detail", args=[case.pk])))
+    body = text(vlo_client.get(reverse("cases:parole", args=[case.pk])))
     assert "Due to the Board by 15 July 2026" in body
     review.outcome, review.decision_on = ParoleOutcome.RELEASE, TODAY
     review.save()
-    body = text(vlo_client.get(reverse("cases:detail", args=[case.pk])))
+    body = text(vlo_client.get(reverse("cases:parole", args=[case.pk])))
     assert "Window open until 1 July 2026" in body
 
 
 def test_panel_shows_tribunal_work_only_for_restricted_patients(make_case, vlo_client, vlo, case):
     restricted = make_case(vlo, sentence_type=SentenceType.HOSPITAL_S37_41)
-    assert "Mental Health Tribunal" in text(vlo_client.get(reverse("cases:detail", args=[restricted.pk])))
-    assert "Mental Health Tribunal" not in text(vlo_client.get(reverse("cases:detail", args=[case.pk])))
+    assert "Mental Health Tribunal" in text(vlo_client.get(reverse("cases:parole", args=[restricted.pk])))
+    assert "Mental Health Tribunal" not in text(vlo_client.get(reverse("cases:parole", args=[case.pk])))
 
 
 def _render_panel(case_pk, user):

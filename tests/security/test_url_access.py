@@ -80,6 +80,10 @@ def case_kw(w: dict[str, Any]) -> dict[str, Any]:
 OBJECTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "cases:detail": case_kw,
     "cases:history": case_kw,
+    "cases:contacts": case_kw,
+    "cases:letters": case_kw,
+    "cases:parole": case_kw,
+    "cases:tasks": case_kw,
     "victims:case_status": case_kw,
     "contacts:event_new": case_kw,
     "contacts:key_date_new": case_kw,
@@ -129,6 +133,12 @@ OBJECTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "victims:referral_import_job": lambda w: {"pk": w["import_job"].pk},
 }
 
+# A manager's bulk actions on a list (POST only): an outsider names region A's rows and nothing changes.
+BULK: dict[str, tuple[str, str, str]] = {
+    "contacts:cases_reassign": ("case", "case", "officer"),
+    "contacts:tasks_reassign": ("task", "task", "owner"),
+}
+
 
 def url_names() -> set[str]:
     """Every named URL pattern outside the Django admin (which needs an admin with MFA)."""
@@ -148,7 +158,7 @@ def url_names() -> set[str]:
 
 
 def test_every_url_pattern_is_covered():
-    covered = PUBLIC | set(LISTS) | set(OBJECTS) | TOKEN_API
+    covered = PUBLIC | set(LISTS) | set(OBJECTS) | TOKEN_API | set(BULK)
     missing = sorted(url_names() - covered)
     assert not missing, f"URL patterns without an access test (add them to tests/security): {missing}"
     stale = sorted(covered - url_names())
@@ -234,3 +244,23 @@ def test_a_signed_in_session_is_no_token_for_the_api(name, world, vlo_client):
     url = reverse(f"exchange:{name}", kwargs=kwargs)  # the walk above names the innermost namespace
     assert vlo_client.get(url).status_code in {401, 405}
     assert vlo_client.post(url, {}, content_type="application/json").status_code in {401, 405}
+
+
+@pytest.mark.parametrize("name", sorted(BULK))
+def test_outsider_bulk_action_on_region_a_rows_changes_nothing(name, world, outsider_client, outsider):
+    _user, client = outsider_client
+    field, key, person = BULK[name]
+    row = world[key]
+    before = (
+        row.officer_id if key == "case" else row.owner_id,
+        AuditEvent.objects.filter(action=AuditAction.UPDATE).count(),
+    )
+    response = client.post(reverse(name), {field: [row.pk], person: outsider.pk})
+    assert response.status_code in {302, 404}
+    row.refresh_from_db()
+    after = (
+        row.officer_id if key == "case" else row.owner_id,
+        AuditEvent.objects.filter(action=AuditAction.UPDATE).count(),
+    )
+    assert after == before
+    assert client.get(reverse(name)).status_code in {404, 405}

@@ -616,7 +616,7 @@ def test_address_page_changes_the_address_and_goes_back_to_the_case(vlo_client, 
     old_pk = case.victim.addresses.get(is_current=True).pk
     response = post(vlo_client, "address_change", case, address_data())
     assert response.status_code == 302
-    assert response.url == reverse("cases:detail", args=[case.pk])
+    assert response.url == reverse("cases:contacts", args=[case.pk])
     assert case.victim.addresses.get(is_current=True).postcode == "BL1 1AA"
     assert case.victim.addresses.get(pk=old_pk).do_not_use
 
@@ -772,7 +772,8 @@ def test_pages_of_a_closed_case_have_no_form(vlo_client, make_case):
 
 
 def case_page(client, case):
-    return page_text(client.get(reverse("cases:detail", args=[case.pk])))
+    """The case page's Contacts tab: the victim's choices panel is there, the banner on every tab."""
+    return page_text(client.get(reverse("cases:contacts", args=[case.pk])))
 
 
 def test_banner_lists_active_restrictions_on_the_case_page(vlo_client, vlo, case):
@@ -863,7 +864,7 @@ def test_panel_leaves_out_the_licence_condition_link_while_the_page_does_not_exi
 
 def test_timeline_shows_the_choices_without_the_address(vlo_client, vlo, case):
     change_address(case, vlo)
-    text = case_page(vlo_client, case)
+    text = page_text(vlo_client.get(reverse("cases:detail", args=[case.pk])))  # the overview's timeline
     timeline = text.split('<div class="moj-timeline">')[1]
     assert "Victim&#x27;s choice: Safe address" in timeline
     assert "the old address is kept and marked do not use" in timeline

@@ -491,7 +491,7 @@ def test_case_page_shows_the_newest_timeline_entries_and_links_to_the_whole_hist
 
 def test_case_page_with_a_short_history_has_no_history_link(vlo_client, case):
     text = page_text(case_page(vlo_client, case))
-    assert reverse("cases:history", args=[case.pk]) not in text
+    assert "See the full history" not in text  # the History tab is always there
 
 
 def test_case_history_lists_every_entry_a_page_at_a_time_and_is_audited(vlo_client, vlo, case):
@@ -940,3 +940,81 @@ def test_refreshing_a_case_forgets_the_rows_read_for_its_page(vlo, case):
     assert len(case_key_dates(case=case)) == before
     case.refresh_from_db()
     assert len(case_key_dates(case=case)) == before + 1
+
+
+# --- the caseload's CSV and bulk form ------------------------------------------------------------
+
+
+def test_caseload_downloads_as_csv_without_contact_details_and_is_audited(vlo_client, vlo, case):
+    case.victim.phone, case.victim.email = "07700 900123", "sam@example.com"
+    case.victim.save()
+    response = caseload(vlo_client, format="csv")
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode()
+    assert text.splitlines()[0].startswith("Case reference,Victim,Offender,Status")
+    assert case.reference in text and "Sam Reed" in text
+    assert "07700 900123" not in text and "sam@example.com" not in text and "Acacia" not in text
+    assert AuditEvent.objects.filter(
+        actor=vlo, action=AuditAction.EXPORT, summary="caseload, rows=1"
+    ).exists()
+
+
+def test_caseload_csv_defuses_a_formula_in_a_name(vlo_client, case):
+    case.victim.first_name = "=cmd|' /C calc'!A0"
+    case.victim.save()
+    text = caseload(vlo_client, format="csv").content.decode()
+    assert "'=cmd|" in text
+    assert ",=cmd" not in text
+
+
+def test_caseload_offers_a_manager_the_bulk_reassign_form(manager_client, vlo_client, case):
+    text = page_text(caseload(manager_client))
+    assert f'name="case" type="checkbox" value="{case.pk}"' in text
+    assert reverse("contacts:cases_reassign") in text
+    assert reverse("contacts:cases_reassign") not in page_text(caseload(vlo_client))
+
+
+# --- the case page's tabs ----------------------------------------------------------------------------
+
+TABS = ["cases:contacts", "cases:letters", "cases:parole", "cases:tasks"]
+
+
+@pytest.mark.parametrize("name", TABS)
+def test_each_case_tab_has_the_identity_bar_and_tabs_and_is_audited(vlo_client, vlo, case, name):
+    text = page_text(vlo_client.get(reverse(name, args=[case.pk])))
+    assert 'class="moj-identity-bar' in text and "Case VCS-2026-000001" in text
+    assert 'aria-current="page"' in text and 'class="moj-sub-navigation' in text
+    assert reverse("contacts:contact_new", args=[case.pk]) in text
+    assert AuditEvent.objects.filter(actor=vlo, action=AuditAction.VIEW, object_id=str(case.pk)).exists()
+
+
+@pytest.mark.parametrize("name", TABS)
+def test_each_case_tab_is_404_outside_scope(outsider_client, case, name):
+    assert outsider_client.get(reverse(name, args=[case.pk])).status_code == 404
+
+
+def test_case_page_puts_the_primary_actions_in_the_identity_bar(vlo_client, case):
+    text = page_text(case_page(vlo_client, case))
+    bar = text.split('data-testid="case-identity-bar"')[1].split("moj-sub-navigation")[0]
+    for label in ("Log a contact", "Draft a letter", "Add a task"):
+        assert label in bar
+    assert "Next deadline: first contact due 29 April 2026" in bar
+
+
+def test_case_page_lists_letters_with_status_and_link(vlo_client, case):
+    from vcs_portal.letters.models import Letter, LetterKind
+
+    letter = Letter.objects.create(
+        case=case, kind=LetterKind.OFFER, language="en", period_key="t", subject="Offer", body_html="<p>x</p>"
+    )
+    text = page_text(case_page(vlo_client, case))
+    assert reverse("letters:detail", args=[letter.pk]) in text
+    assert "Draft</strong>" in text
+    letters_tab = page_text(vlo_client.get(reverse("cases:letters", args=[case.pk])))
+    assert reverse("letters:detail", args=[letter.pk]) in letters_tab
+
+
+def test_case_page_next_actions_link_to_the_page_that_does_them(vlo_client, case):
+    actions = next_actions_section(page_text(case_page(vlo_client, case)))
+    assert f'href="{reverse("letters:case_new", args=[case.pk])}">Send the offer letter' in actions
+    assert reverse("contacts:contact_new", args=[case.pk]) in actions

@@ -23,6 +23,7 @@ from offenders.eligibility import RULE_LABELS, assess
 from offenders.models import Eligibility, EligibilityAssessment, KeyDate
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role
+from vcs_portal.letters.selectors import case_letters
 from victims import deadlines
 from victims.models import TRANSITIONS, Case, CaseStatus, Standing
 from victims.selectors import case_get_for_user, case_key_dates, latest_key_dates
@@ -33,6 +34,20 @@ from .selectors import case_timeline
 # page stays quick to render and to read however long the case has run.
 TIMELINE_ON_CASE_PAGE = 20
 HISTORY_PAGE_SIZE = 50
+# The newest letters the overview lists; the Letters tab lists them all.
+LETTERS_ON_OVERVIEW = 3
+# The newest contacts the Contacts tab lists; the rest are on the contacts page.
+CONTACTS_ON_TAB = 25
+
+# The case page's tabs (MoJ sub navigation), each its own URL: (key, label, URL name).
+TABS = (
+    ("overview", "Overview", "cases:detail"),
+    ("contacts", "Contacts", "cases:contacts"),
+    ("letters", "Letters", "cases:letters"),
+    ("parole", "Parole and tribunals", "cases:parole"),
+    ("tasks", "Tasks", "cases:tasks"),
+    ("history", "History", "cases:history"),
+)
 
 
 @dataclass(frozen=True)
@@ -82,13 +97,16 @@ def next_actions(case: Case, today: date, *, manager: bool = False) -> list[Next
         actions.append(
             NextAction(
                 f"Make first contact by {case.first_contact_due:%-d %B %Y}",
+                reverse("contacts:contact_new", args=[case.pk]),
                 urgent=state in {deadlines.STATE_OVERDUE, deadlines.STATE_DUE_SOON},
             )
         )
     if case.status == CaseStatus.REFERRED:
-        actions.append(NextAction("Send the offer letter"))
+        actions.append(NextAction("Send the offer letter", reverse("letters:case_new", args=[case.pk])))
     if case.status == CaseStatus.NO_RESPONSE:
-        actions.append(NextAction("Try another way to reach the victim"))
+        actions.append(
+            NextAction("Try another way to reach the victim", reverse("contacts:contact_new", args=[case.pk]))
+        )
     return actions
 
 
@@ -156,6 +174,44 @@ def deadline_rows(case: Case, today: date) -> list[dict[str, Any]]:
     return result
 
 
+def next_deadline(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The soonest deadline still to meet (overdue ones first), for the identity bar."""
+    pending = [
+        r
+        for r in rows
+        if r["due"]
+        and r["state"] in {deadlines.STATE_OVERDUE, deadlines.STATE_DUE_SOON, deadlines.STATE_ON_TRACK}
+    ]
+    return min(pending, key=lambda r: r["due"]) if pending else None
+
+
+def case_header(request: HttpRequest, case: Case, tab: str, today: date) -> dict[str, Any]:
+    """What every tab shows above its content: the identity bar, the primary actions, the tabs."""
+    rows = deadline_rows(case, today)
+    return {
+        "case": case,
+        "victim": case.victim,
+        "offender": case.offender,
+        "standing": case.standing,
+        "deadlines": rows,
+        "next_deadline": next_deadline(rows),
+        "tab": tab,
+        "tab_label": next(label for key, label, _ in TABS if key == tab),
+        "tabs": [
+            {"key": key, "label": label, "url": reverse(name, args=[case.pk]), "current": key == tab}
+            for key, label, name in TABS
+        ],
+        "is_manager": request.user.role == Role.MANAGER,
+    }
+
+
+def _tab(request: HttpRequest, pk: int, tab: str) -> tuple[Case, dict[str, Any]]:
+    """A tab's case (a 404 outside the user's scope), its view audited, and the header's context."""
+    case = case_get_for_user(user=request.user, pk=pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, summary=f"case {tab}")
+    return case, case_header(request, case, tab, timezone.localdate())
+
+
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -168,23 +224,20 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # One more than shown, so the page knows whether there is more history to link to.
     timeline = case_timeline(case=case, newest=TIMELINE_ON_CASE_PAGE + 1)
     context = {
-        "case": case,
-        "victim": case.victim,
-        "offender": case.offender,
+        **case_header(request, case, "overview", today),
         "sentence": case.sentence,
         "addressee": case.victim.addressee_name(today),
         "addressee_is_guardian": case.victim.is_child(today) and bool(case.victim.guardian_last_name),
         "current_address": next((a for a in addresses if a.is_current), None),
         "former_addresses": [a for a in addresses if not a.is_current],
         "security_category": case.offender.security_category,
-        "deadlines": deadline_rows(case, today),
         "key_dates": key_date_rows(case),
         "eligibility": eligibility,
         "next_actions": next_actions(case, today, manager=request.user.role == Role.MANAGER),
         "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
         "timeline_more": len(timeline) > TIMELINE_ON_CASE_PAGE,
         "can_change_status": bool(TRANSITIONS.get(case.status)),
-        "standing": case.standing,
+        "letters": list(case_letters(case=case)[: LETTERS_ON_OVERVIEW + 1]),
         # A manager decides on an offer the statutory rules do not require (DOMAIN.md section 2).
         "can_decide": request.user.role == Role.MANAGER and case.awaiting_decision,
         # Also a statutory case flagged because the rules no longer cover it (the eligibility sweep).
@@ -195,7 +248,41 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             or (case.needs_review and eligibility.outcome != Eligibility.STATUTORY)
         ),
     }
+    context["letters_more"] = len(context["letters"]) > LETTERS_ON_OVERVIEW
+    context["letters"] = context["letters"][:LETTERS_ON_OVERVIEW]
     return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_GET
+def case_contacts_tab(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contact log's newest entries, referrals out, the victim's choices and how to reach them."""
+    case, context = _tab(request, pk, "contacts")
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case.victim, summary="case contacts")
+    context["contacts_limit"] = CONTACTS_ON_TAB
+    return render(request, "cases/case_contacts.html", context)
+
+
+@login_required
+@require_GET
+def case_letters_tab(request: HttpRequest, pk: int) -> HttpResponse:
+    case, context = _tab(request, pk, "letters")
+    context["letters"] = list(case_letters(case=case))
+    return render(request, "cases/case_letters.html", context)
+
+
+@login_required
+@require_GET
+def case_parole_tab(request: HttpRequest, pk: int) -> HttpResponse:
+    _, context = _tab(request, pk, "parole")
+    return render(request, "cases/case_parole.html", context)
+
+
+@login_required
+@require_GET
+def case_tasks_tab(request: HttpRequest, pk: int) -> HttpResponse:
+    _, context = _tab(request, pk, "tasks")
+    return render(request, "cases/case_tasks.html", context)
 
 
 @login_required
@@ -206,7 +293,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, summary="case history")
     page = Paginator(case_timeline(case=case), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "case": case,
+        **case_header(request, case, "history", timezone.localdate()),
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
     }

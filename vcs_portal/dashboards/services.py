@@ -8,8 +8,6 @@ Cells that a spreadsheet would read as a formula are defused (OWASP "CSV injecti
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -18,24 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from vcs_portal.core.audit import audit_record
+from vcs_portal.core.csv import csv_text
 from vcs_portal.core.models import AuditAction
 from vcs_portal.core.sweeps import SweepResult
 from victims.models import Case
 
 from .models import HORIZON_DAYS, UpcomingDate, UpcomingKind, UpcomingRefresh
 from .selectors import CaseList, live_upcoming
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A value as a CSV cell: dates in ISO form; text a spreadsheet would run as a formula gets a quote."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_header(spec: CaseList) -> list[str]:
@@ -53,41 +40,32 @@ def csv_header(spec: CaseList) -> list[str]:
     ]
 
 
-def csv_row(case: Case) -> list[str]:
+def csv_row(case: Case) -> list[Any]:
     return [
-        csv_cell(v)
-        for v in (
-            case.reference,
-            case.victim.full_name,
-            case.offender.full_name,
-            case.officer.get_full_name(),
-            case.team.name,
-            case.get_status_display(),
-            getattr(case, "list_date", None),
-            case.referral_received_on,
-            case.first_contact_due,
-            case.first_contact_on,
-        )
+        case.reference,
+        case.victim.full_name,
+        case.offender.full_name,
+        case.officer.get_full_name(),
+        case.team.name,
+        case.get_status_display(),
+        getattr(case, "list_date", None),
+        case.referral_received_on,
+        case.first_contact_due,
+        case.first_contact_on,
     ]
 
 
 @transaction.atomic
 def case_list_export(*, actor: Any, spec: CaseList, cases: Iterable[Case]) -> str:
     """The list as CSV text, with an audit record of who exported which list and how many rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(csv_header(spec))
-    rows = 0
-    for case in cases:
-        writer.writerow(csv_row(case))
-        rows += 1
+    text, rows = csv_text(csv_header(spec), (csv_row(case) for case in cases))
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
         object_type=Case._meta.label,
         summary=f"measure={spec.key}, rows={rows}",
     )
-    return buffer.getvalue()
+    return text
 
 
 @transaction.atomic
