@@ -121,7 +121,9 @@ def test_an_admin_creating_a_region_and_a_team_is_audited_with_the_values(admin_
 
 def test_an_admin_change_records_before_and_after(admin_client_verified, team_a1):
     url = reverse("admin:core_team_change", args=[team_a1.pk])
-    response = admin_client_verified.post(url, {"region": team_a1.region_id, "name": "Salford"})
+    # The admin form posts every field; only the name changes.
+    contact = {f: getattr(team_a1, f) for f in ("phone", "email", "postal_address", "opening_hours")}
+    response = admin_client_verified.post(url, {"region": team_a1.region_id, "name": "Salford", **contact})
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="core.Team")
     assert event.changes == {"name": ["Manchester", "Salford"]}
