@@ -7,13 +7,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Case as CaseWhen
 from django.utils import timezone
 
-from offenders.models import KeyDate, SentenceEvent
+from offenders.models import KeyDate, Offender, OffenderAlias, SentenceEvent
+from vcs_portal.core.fields import blind_index_digests
 from vcs_portal.core.scope import get_visible_or_404
+from vcs_portal.core.search import (
+    MIN_TRIGRAM_TERM,
+    looks_like_postcode,
+    postcode_normalise,
+    search_term,
+    search_text,
+)
 
-from .models import Address, Case, CaseStatusChange, VictimChoice
+from .models import Address, Case, CaseStatus, CaseStatusChange, Victim, VictimChoice
 
 CASELOAD_COLUMNS = (
     "reference",
@@ -73,6 +82,102 @@ def caseload(
             | Q(offender__first_name__istartswith=term)
         )
     return cases
+
+
+# --- Case search (the header's search box, on every page) -----------------------------
+
+# Why a case matched, in the order a result lists them: annotation name -> words for the page.
+SEARCH_REASONS = {
+    "matched_reference": "Case reference",
+    "matched_pnc": "PNC number",
+    "matched_prison_number": "Prison number",
+    "matched_postcode": "Postcode of the victim's current address",
+    "matched_former_postcode": "Postcode of a former address of the victim",
+    "matched_victim": "Victim's name",
+    "matched_offender": "Offender's name",
+    "matched_alias": "An alias of the offender",
+}
+
+
+def _name_matches(words: list[str]) -> Q:
+    """Every word appears in the folded name (any order, partial, accents and case ignored)."""
+    q = Q()
+    for word in words:
+        q &= Q(**{"search_name__contains": search_term(word)})
+    return q
+
+
+def _flag(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def case_search(*, user: Any, term: str) -> QuerySet[Case]:
+    """Cases in ``user``'s scope matching ``term``, each annotated with why (``SEARCH_REASONS``).
+
+    Matches a case reference, PNC or prison number exactly (spaces and case ignored), a full
+    postcode through the address's blind index (the postcode itself is encrypted), and victims',
+    offenders' and aliases' names by every word of the term, partially and accent-blind, through
+    the trigram indexes on ``search_text(first_name, last_name)``. Names need a word of at least
+    ``MIN_TRIGRAM_TERM`` letters; a shorter term matches a whole surname only. Exact matches
+    come first. Only list columns are read: no contact detail is decrypted.
+    """
+    words = term.split()
+    if not words:
+        return Case.objects.none()
+    compact = "".join(words).upper()
+    # Names: each word contained in the name; with only short words, a surname that equals the term.
+    if max(len(w) for w in words) >= MIN_TRIGRAM_TERM:
+        victims = Victim.objects.visible_to(user).alias(search_name=search_text("first_name", "last_name"))
+        offenders = Offender.objects.visible_to(user).alias(
+            search_name=search_text("first_name", "last_name")
+        )
+        aliases = OffenderAlias.objects.alias(search_name=search_text("first_name", "last_name"))
+        victims, offenders = victims.filter(_name_matches(words)), offenders.filter(_name_matches(words))
+        aliases = aliases.filter(_name_matches(words))
+    else:
+        short = Q(search_name=search_term(" ".join(words)))
+        victims = Victim.objects.visible_to(user).alias(search_name=search_text("last_name")).filter(short)
+        offenders = (
+            Offender.objects.visible_to(user).alias(search_name=search_text("last_name")).filter(short)
+        )
+        aliases = OffenderAlias.objects.alias(search_name=search_text("last_name")).filter(short)
+    postcode = Q(pk__in=[])
+    former = Q(pk__in=[])
+    if looks_like_postcode(term):
+        digests = blind_index_digests(postcode_normalise(term))
+        addresses = Address.objects.filter(postcode_index__in=digests, victim_id=OuterRef("victim_id"))
+        postcode = Q(Exists(addresses.filter(is_current=True)))
+        former = Q(Exists(addresses.filter(is_current=False)))
+    flags = {
+        "matched_reference": _flag(Q(reference=compact)),
+        "matched_pnc": _flag(Q(offender__pnc_number=compact) & ~Q(offender__pnc_number="")),
+        "matched_prison_number": _flag(Q(offender__prison_number=compact) & ~Q(offender__prison_number="")),
+        "matched_postcode": _flag(postcode),
+        "matched_former_postcode": _flag(former),
+        "matched_victim": _flag(Q(victim_id__in=victims.values("pk"))),
+        "matched_offender": _flag(Q(offender_id__in=offenders.values("pk"))),
+        "matched_alias": _flag(Q(Exists(aliases.filter(offender_id=OuterRef("offender_id"))))),
+    }
+    exact = Q(matched_reference=True) | Q(matched_pnc=True) | Q(matched_prison_number=True)
+    exact |= Q(matched_postcode=True) | Q(matched_former_postcode=True)
+    any_match = exact | Q(matched_victim=True) | Q(matched_offender=True) | Q(matched_alias=True)
+    return (
+        Case.objects.visible_to(user)
+        .select_related("victim", "offender", "officer")
+        .only(*CASELOAD_COLUMNS, "team_id", "offender__pnc_number")
+        .annotate(**flags)
+        .filter(any_match)
+        .annotate(
+            exact_rank=CaseWhen(When(exact, then=0), default=1),
+            open_rank=CaseWhen(When(status=CaseStatus.CLOSED, then=1), default=0),
+        )
+        .order_by("exact_rank", "open_rank", "victim__last_name", "victim__first_name", "pk")
+    )
+
+
+def search_reasons(case: Case) -> list[str]:
+    """Why ``case`` matched the search, in words, from ``case_search``'s annotations."""
+    return [words for flag, words in SEARCH_REASONS.items() if getattr(case, flag, False)]
 
 
 T = TypeVar("T")
