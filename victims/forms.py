@@ -317,7 +317,7 @@ CASELOAD_DEADLINE_CHOICES = [
 
 
 WHOSE_MINE, WHOSE_TEAM = "mine", "team"
-CASELOAD_WHOSE_CHOICES = [(WHOSE_MINE, "My cases"), (WHOSE_TEAM, "Team’s cases")]
+CASELOAD_WHOSE_CHOICES = [(WHOSE_MINE, "My cases"), (WHOSE_TEAM, "Team’s cases")]  # noqa: RUF001 - a typographic apostrophe, as GOV.UK writes
 
 
 class CaseloadFilterForm(forms.Form):

@@ -90,12 +90,13 @@ def page_width(page: Any) -> int:
 
 
 # The elements that stick out past the viewport, innermost first, to say what to fix.
-OVERFLOWING = """() => [...document.querySelectorAll('body *')]
-  .filter(e => !e.closest('.app-table-scroll'))
-  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
-  .slice(0, 5)
-  .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)})`)"""
+OVERFLOWING = """() => {
+  const out = (e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+  return [...document.querySelectorAll('body *')]
+    .filter(e => !e.closest('.app-table-scroll') && out(e) && ![...e.children].some(out))
+    .slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`)
+}"""
 
 
 @pytest.mark.parametrize("page_type", PAGES, ids=[p.name for p in PAGES])
