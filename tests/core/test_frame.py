@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from tests.contacts.factories import TaskFactory
 from tests.victims.factories import CaseFactory
 from vcs_portal.core.context_processors import navigation_items
+from vcs_portal.core.forms import AutocompleteSelect
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +82,14 @@ def test_the_privacy_notice_says_how_long_records_are_kept(client, settings):
 def test_a_half_signed_in_user_can_read_the_help_page(client, vlo):
     client.force_login(vlo)  # password done, no second factor yet
     assert client.get(reverse("core:help")).status_code == 200
+
+
+def test_an_autocomplete_select_is_marked_for_the_script():
+    field = forms.ChoiceField(
+        choices=[("", "Choose an offence"), ("a", "Assault")], widget=AutocompleteSelect
+    )
+    html = field.widget.render("offence", "", attrs={"id": "id_offence", "class": "govuk-select"})
+    assert html.startswith(
+        '<select name="offence" data-module="app-autocomplete" id="id_offence" class="govuk-select">'
+    )
+    assert '<option value="a">Assault</option>' in html

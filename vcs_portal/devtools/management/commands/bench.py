@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management import call_command
@@ -50,7 +51,7 @@ from offenders.models import EligibilitySweep
 from vcs_portal.core.models import Role, User
 from vcs_portal.devtools.breakdown import timed_parts
 from victims.eligibility import eligibility_sweep
-from victims.models import Case, CaseStatus
+from victims.models import Address, Case, CaseStatus
 
 TARGET_P95_MS = 150.0
 TARGET_RATIO = 2.0
@@ -203,6 +204,26 @@ class Command(BaseCommand):
             raise CommandError("The VLO's team needs a manager and its region a regional manager.")
         return vlo, manager, regional
 
+    @staticmethod
+    def _name_searches(case_ids: list[int]) -> list[str]:
+        """The header search for the first four letters of victims' and offenders' surnames."""
+        names = Case.objects.filter(pk__in=case_ids).values_list("victim__last_name", "offender__last_name")
+        terms = [name[:4] for pair in names for name in pair if len(name) >= 4]
+        return [reverse("cases:search") + "?" + urlencode({"q": term}) for term in terms] or [
+            reverse("cases:search") + "?q=smit"
+        ]
+
+    @staticmethod
+    def _postcode_searches(case_ids: list[int]) -> list[str]:
+        """The header search for victims' full postcodes (through the blind index)."""
+        postcodes = [
+            a.postcode
+            for a in Address.objects.filter(victim__cases__in=case_ids, is_current=True).only("postcode")
+        ]
+        return [reverse("cases:search") + "?" + urlencode({"q": p}) for p in postcodes] or [
+            reverse("cases:search") + "?q=M1+1AE"
+        ]
+
     def handle(self, *args: Any, **options: Any) -> None:
         requests = options["requests"]
         out = self.stdout.write
@@ -234,8 +255,11 @@ class Command(BaseCommand):
                 )
                 pages: list[tuple[str, User, list[str]]] = [
                     (FLOOR, vlo, [reverse("core:healthz")]),
-                    ("My caseload (VLO)", vlo, [reverse("victims:caseload")]),
+                    ("My caseload, team's (VLO)", vlo, [reverse("victims:caseload") + "?whose=team"]),
                     ("Case page (VLO)", vlo, [reverse("cases:detail", args=[pk]) for pk in cases]),
+                    ("Search, part of a name (VLO)", vlo, self._name_searches(cases)),
+                    ("Search, part of a name (regional)", regional, self._name_searches(cases)),
+                    ("Search, postcode (regional)", regional, self._postcode_searches(cases)),
                     ("Team dashboard", manager, [reverse("dashboards:team")]),
                     ("Regional dashboard", regional, [reverse("dashboards:region")]),
                     (
