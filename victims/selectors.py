@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, When
 from django.db.models import Case as CaseWhen
 from django.utils import timezone
 
@@ -141,34 +141,46 @@ def case_search(*, user: Any, term: str) -> QuerySet[Case]:
             Offender.objects.visible_to(user).alias(search_name=search_text("last_name")).filter(short)
         )
         aliases = OffenderAlias.objects.alias(search_name=search_text("last_name")).filter(short)
-    postcode = Q(pk__in=[])
-    former = Q(pk__in=[])
+    nothing = Q(pk__in=[])
+    postcode, former = nothing, nothing
     if looks_like_postcode(term):
-        digests = blind_index_digests(postcode_normalise(term))
-        addresses = Address.objects.filter(postcode_index__in=digests, victim_id=OuterRef("victim_id"))
-        postcode = Q(Exists(addresses.filter(is_current=True)))
-        former = Q(Exists(addresses.filter(is_current=False)))
-    flags = {
-        "matched_reference": _flag(Q(reference=compact)),
-        "matched_pnc": _flag(Q(offender__pnc_number=compact) & ~Q(offender__pnc_number="")),
-        "matched_prison_number": _flag(Q(offender__prison_number=compact) & ~Q(offender__prison_number="")),
-        "matched_postcode": _flag(postcode),
-        "matched_former_postcode": _flag(former),
-        "matched_victim": _flag(Q(victim_id__in=victims.values("pk"))),
-        "matched_offender": _flag(Q(offender_id__in=offenders.values("pk"))),
-        "matched_alias": _flag(Q(Exists(aliases.filter(offender_id=OuterRef("offender_id"))))),
+        addresses = Address.objects.filter(postcode_index__in=blind_index_digests(postcode_normalise(term)))
+        postcode = Q(victim_id__in=addresses.filter(is_current=True).values("victim_id"))
+        former = Q(victim_id__in=addresses.filter(is_current=False).values("victim_id"))
+    numbered = Offender.objects.visible_to(user)
+    # Every test is on the case's own columns, each against a set found through its own index, so
+    # the planner reads the cases in scope once and never joins whole victim or offender tables.
+    tests = {
+        "matched_reference": Q(reference=compact),
+        "matched_pnc": Q(offender_id__in=numbered.filter(pnc_number=compact).values("pk")),
+        "matched_prison_number": Q(offender_id__in=numbered.filter(prison_number=compact).values("pk")),
+        "matched_postcode": postcode,
+        "matched_former_postcode": former,
+        "matched_victim": Q(victim_id__in=victims.values("pk")),
+        "matched_offender": Q(offender_id__in=offenders.values("pk")),
+        "matched_alias": Q(offender_id__in=aliases.values("offender_id")),
     }
-    exact = Q(matched_reference=True) | Q(matched_pnc=True) | Q(matched_prison_number=True)
-    exact |= Q(matched_postcode=True) | Q(matched_former_postcode=True)
-    any_match = exact | Q(matched_victim=True) | Q(matched_offender=True) | Q(matched_alias=True)
+    exact = [
+        "matched_reference",
+        "matched_pnc",
+        "matched_prison_number",
+        "matched_postcode",
+        "matched_former_postcode",
+    ]
+    any_match = Q()
+    for q in tests.values():
+        any_match |= q
+    exact_match = Q()
+    for name in exact:
+        exact_match |= tests[name]
     return (
         Case.objects.visible_to(user)
+        .filter(any_match)
         .select_related("victim", "offender", "officer")
         .only(*CASELOAD_COLUMNS, "team_id", "offender__pnc_number")
-        .annotate(**flags)
-        .filter(any_match)
+        .annotate(**{name: _flag(q) for name, q in tests.items()})
         .annotate(
-            exact_rank=CaseWhen(When(exact, then=0), default=1),
+            exact_rank=CaseWhen(When(exact_match, then=0), default=1),
             open_rank=CaseWhen(When(status=CaseStatus.CLOSED, then=1), default=0),
         )
         .order_by("exact_rank", "open_rank", "victim__last_name", "victim__first_name", "pk")
