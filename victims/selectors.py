@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, When
 from django.db.models import Case as CaseWhen
+from django.db.models import Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from offenders.models import KeyDate, Offender, OffenderAlias, SentenceEvent
@@ -86,110 +86,113 @@ def caseload(
 
 # --- Case search (the header's search box, on every page) -----------------------------
 
-# Why a case matched, in the order a result lists them: annotation name -> words for the page.
+# Why a case matched, in the order a result lists them.
 SEARCH_REASONS = {
-    "matched_reference": "Case reference",
-    "matched_pnc": "PNC number",
-    "matched_prison_number": "Prison number",
-    "matched_postcode": "Postcode of the victim's current address",
-    "matched_former_postcode": "Postcode of a former address of the victim",
-    "matched_victim": "Victim's name",
-    "matched_offender": "Offender's name",
-    "matched_alias": "An alias of the offender",
+    "reference": "Case reference",
+    "pnc": "PNC number",
+    "prison_number": "Prison number",
+    "postcode": "Postcode of the victim's current address",
+    "former_postcode": "Postcode of a former address of the victim",
+    "victim": "Victim's name",
+    "offender": "Offender's name",
+    "alias": "An alias of the offender",
 }
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """The cases matching a search (``cases``, a queryset to page through) and why each matched.
+
+    Found in two steps: first the few victims and offenders that match, each kind through its own
+    index (trigram for names, B-tree for numbers, the blind index for postcodes), then the cases
+    in scope that name them, by the cases' own indexes. Neither step joins a whole table.
+    """
+
+    cases: QuerySet[Case]
+    compact: str
+    by_reason: dict[str, set[int]]  # reason -> victim or offender ids
+
+    def reasons(self, case: Case) -> list[str]:
+        """Why ``case`` matched, in words."""
+        found = []
+        for reason, words in SEARCH_REASONS.items():
+            if reason == "reference":
+                hit = case.reference == self.compact
+            elif reason in {"postcode", "former_postcode", "victim"}:
+                hit = case.victim_id in self.by_reason[reason]
+            else:
+                hit = case.offender_id in self.by_reason[reason]
+            if hit:
+                found.append(words)
+        return found
 
 
 def _name_matches(words: list[str]) -> Q:
     """Every word appears in the folded name (any order, partial, accents and case ignored)."""
     q = Q()
     for word in words:
-        q &= Q(**{"search_name__contains": search_term(word)})
+        q &= Q(search_name__contains=search_term(word))
     return q
 
 
-def _flag(q: Q) -> ExpressionWrapper:
-    return ExpressionWrapper(q, output_field=BooleanField())
+def _ids(queryset: QuerySet, field: str = "pk") -> set[int]:
+    return set(queryset.values_list(field, flat=True))
 
 
-def case_search(*, user: Any, term: str) -> QuerySet[Case]:
-    """Cases in ``user``'s scope matching ``term``, each annotated with why (``SEARCH_REASONS``).
+def case_search(*, user: Any, term: str) -> CaseSearch:
+    """Cases in ``user``'s scope matching ``term``, and why each matched (``SEARCH_REASONS``).
 
     Matches a case reference, PNC or prison number exactly (spaces and case ignored), a full
     postcode through the address's blind index (the postcode itself is encrypted), and victims',
     offenders' and aliases' names by every word of the term, partially and accent-blind, through
     the trigram indexes on ``search_text(first_name, last_name)``. Names need a word of at least
     ``MIN_TRIGRAM_TERM`` letters; a shorter term matches a whole surname only. Exact matches
-    come first. Only list columns are read: no contact detail is decrypted.
+    come first, then open cases. Only list columns are read: no contact detail is decrypted.
     """
     words = term.split()
-    if not words:
-        return Case.objects.none()
     compact = "".join(words).upper()
-    # Names: each word contained in the name; with only short words, a surname that equals the term.
+    by_reason: dict[str, set[int]] = {reason: set() for reason in SEARCH_REASONS}
+    if not words:
+        return CaseSearch(Case.objects.none(), compact, by_reason)
+    victims = Victim.objects.visible_to(user)
+    offenders = Offender.objects.visible_to(user)
+    aliases = OffenderAlias.objects.filter(offender__in=offenders)
     if max(len(w) for w in words) >= MIN_TRIGRAM_TERM:
-        victims = Victim.objects.visible_to(user).alias(search_name=search_text("first_name", "last_name"))
-        offenders = Offender.objects.visible_to(user).alias(
-            search_name=search_text("first_name", "last_name")
-        )
-        aliases = OffenderAlias.objects.alias(search_name=search_text("first_name", "last_name"))
-        victims, offenders = victims.filter(_name_matches(words)), offenders.filter(_name_matches(words))
-        aliases = aliases.filter(_name_matches(words))
-    else:
-        short = Q(search_name=search_term(" ".join(words)))
-        victims = Victim.objects.visible_to(user).alias(search_name=search_text("last_name")).filter(short)
-        offenders = (
-            Offender.objects.visible_to(user).alias(search_name=search_text("last_name")).filter(short)
-        )
-        aliases = OffenderAlias.objects.alias(search_name=search_text("last_name")).filter(short)
-    nothing = Q(pk__in=[])
-    postcode, former = nothing, nothing
+        name, match = search_text("first_name", "last_name"), _name_matches(words)
+    else:  # only short words: a surname that is the term
+        name, match = search_text("last_name"), Q(search_name=search_term(" ".join(words)))
+    by_reason["victim"] = _ids(victims.alias(search_name=name).filter(match))
+    by_reason["offender"] = _ids(offenders.alias(search_name=name).filter(match))
+    by_reason["alias"] = _ids(aliases.alias(search_name=name).filter(match), "offender_id")
+    for row in offenders.filter(Q(pnc_number=compact) | Q(prison_number=compact)).values(
+        "pk", "pnc_number", "prison_number"
+    ):
+        by_reason["pnc" if row["pnc_number"] == compact else "prison_number"].add(row["pk"])
     if looks_like_postcode(term):
-        addresses = Address.objects.filter(postcode_index__in=blind_index_digests(postcode_normalise(term)))
-        postcode = Q(victim_id__in=addresses.filter(is_current=True).values("victim_id"))
-        former = Q(victim_id__in=addresses.filter(is_current=False).values("victim_id"))
-    numbered = Offender.objects.visible_to(user)
-    # Every test is on the case's own columns, each against a set found through its own index, so
-    # the planner reads the cases in scope once and never joins whole victim or offender tables.
-    tests = {
-        "matched_reference": Q(reference=compact),
-        "matched_pnc": Q(offender_id__in=numbered.filter(pnc_number=compact).values("pk")),
-        "matched_prison_number": Q(offender_id__in=numbered.filter(prison_number=compact).values("pk")),
-        "matched_postcode": postcode,
-        "matched_former_postcode": former,
-        "matched_victim": Q(victim_id__in=victims.values("pk")),
-        "matched_offender": Q(offender_id__in=offenders.values("pk")),
-        "matched_alias": Q(offender_id__in=aliases.values("offender_id")),
-    }
-    exact = [
-        "matched_reference",
-        "matched_pnc",
-        "matched_prison_number",
-        "matched_postcode",
-        "matched_former_postcode",
-    ]
-    any_match = Q()
-    for q in tests.values():
-        any_match |= q
-    exact_match = Q()
-    for name in exact:
-        exact_match |= tests[name]
-    return (
+        digests = blind_index_digests(postcode_normalise(term))
+        for victim_id, current in Address.objects.filter(
+            postcode_index__in=digests, victim__in=victims
+        ).values_list("victim_id", "is_current"):
+            by_reason["postcode" if current else "former_postcode"].add(victim_id)
+    victim_ids = by_reason["victim"] | by_reason["postcode"] | by_reason["former_postcode"]
+    offender_ids = by_reason["offender"] | by_reason["alias"] | by_reason["pnc"] | by_reason["prison_number"]
+    exact = (
+        Q(reference=compact)
+        | Q(victim_id__in=by_reason["postcode"] | by_reason["former_postcode"])
+        | Q(offender_id__in=by_reason["pnc"] | by_reason["prison_number"])
+    )
+    cases = (
         Case.objects.visible_to(user)
-        .filter(any_match)
+        .filter(Q(reference=compact) | Q(victim_id__in=victim_ids) | Q(offender_id__in=offender_ids))
         .select_related("victim", "offender", "officer")
-        .only(*CASELOAD_COLUMNS, "team_id", "offender__pnc_number")
-        .annotate(**{name: _flag(q) for name, q in tests.items()})
+        .only(*CASELOAD_COLUMNS, "team_id", "victim_id", "offender_id", "offender__pnc_number")
         .annotate(
-            exact_rank=CaseWhen(When(exact_match, then=0), default=1),
+            exact_rank=CaseWhen(When(exact, then=0), default=1),
             open_rank=CaseWhen(When(status=CaseStatus.CLOSED, then=1), default=0),
         )
         .order_by("exact_rank", "open_rank", "victim__last_name", "victim__first_name", "pk")
     )
-
-
-def search_reasons(case: Case) -> list[str]:
-    """Why ``case`` matched the search, in words, from ``case_search``'s annotations."""
-    return [words for flag, words in SEARCH_REASONS.items() if getattr(case, flag, False)]
+    return CaseSearch(cases, compact, by_reason)
 
 
 T = TypeVar("T")

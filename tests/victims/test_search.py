@@ -9,7 +9,7 @@ from offenders.models import Offender, OffenderAlias
 from tests.victims.factories import AddressFactory, CaseFactory
 from vcs_portal.core.search import search_term, search_text
 from victims.models import Victim
-from victims.selectors import case_search, search_reasons
+from victims.selectors import case_search
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,8 @@ def case(vlo):
 
 
 def found(user, term):
-    return {c.pk: search_reasons(c) for c in case_search(user=user, term=term)}
+    search = case_search(user=user, term=term)
+    return {c.pk: search.reasons(c) for c in search.cases}
 
 
 def test_part_of_a_victims_name_is_found_without_its_accents(vlo, case):

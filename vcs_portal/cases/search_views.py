@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from vcs_portal.core.audit import audit_list_view, audit_record
 from vcs_portal.core.models import AuditAction
-from victims.selectors import case_search, search_reasons
+from victims.selectors import case_search
 
 PAGE_SIZE = 25
 MAX_TERM = 100
@@ -22,12 +22,11 @@ def search(request: HttpRequest) -> HttpResponse:
     term = " ".join(request.GET.get("q", "").split())[:MAX_TERM]
     context: dict = {"search_term": term, "term": term}
     if term:
-        page = Paginator(case_search(user=request.user, term=term), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        found = case_search(user=request.user, term=term)
+        page = Paginator(found.cases, PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(
             page=page,
-            rows=[{"case": case, "reasons": search_reasons(case)} for case in page],
+            rows=[{"case": case, "reasons": found.reasons(case)} for case in page],
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         )
         # Audited like the caseload: that a search ran (never the term: it may be a victim's name),
