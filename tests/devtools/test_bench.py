@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 
 PAGES = [
     "Signed-in floor (health check)",
-    "My caseload (VLO)",
+    "My caseload, team's (VLO)",
     "Case page (VLO)",
+    "Search, part of a name (VLO)",
+    "Search, part of a name (regional)",
+    "Search, postcode (regional)",
     "Team dashboard",
     "Regional dashboard",
     "Performance, region, 12 months",
@@ -63,7 +66,7 @@ def test_bench_measures_every_page_and_leaves_no_trace():
         sql, building, templates, rest, total = map(float, figures)
         assert sql > 0 and building > 0 and total > 0, page
         assert sql + building + templates + rest == pytest.approx(total, abs=0.25)  # each to 0.1 ms
-    assert float(parts["My caseload (VLO)"][2]) > 0  # a rendered page
+    assert float(parts["My caseload, team's (VLO)"][2]) > 0  # a rendered page
     assert re.search(r"Targets: p95 <= 150 ms, ratio <= 2\.0", text)
     # Everything ran in a transaction that was rolled back: no audit rows, sessions or contacts.
     assert (AuditEvent.objects.count(), Contact.objects.count()) == (audit_rows, contacts)

@@ -28,6 +28,10 @@ PUBLIC = {
     "core:mfa_setup",
     "core:logout",
     "core:healthz",
+    # The footer's content pages: nothing about anyone.
+    "core:help",
+    "core:accessibility",
+    "core:privacy",
 }
 
 # Lists and start pages: an outsider gets their own (empty) view or a 404 for their role,
@@ -36,6 +40,7 @@ LISTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "operations:audit": lambda w: {},
     "operations:subject_access": lambda w: {},
     "victims:caseload": lambda w: {},
+    "cases:search": lambda w: {},  # with a term: tests/cases/test_search_views.py
     "victims:referral_start": lambda w: {},
     "victims:referral_step": lambda w: {"step": "offender"},
     "victims:referral_import": lambda w: {},
