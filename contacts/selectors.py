@@ -105,6 +105,11 @@ def my_tasks(
     return tasks.annotate(priority_rank=PRIORITY_RANK).order_by("due_on", "priority_rank", "pk")
 
 
+def open_task_count(*, user: Any) -> int:
+    """How many open tasks ``user`` owns (the number beside "My tasks" on every page)."""
+    return Task.objects.visible_to(user).open().filter(owner=user).count()
+
+
 def case_tasks(*, case: Case) -> QuerySet[Task]:
     """The open tasks on a case, soonest first."""
     return (

@@ -5,6 +5,7 @@
 //   static/dist/application.css              compiled from frontend/scss/application.scss
 //   static/dist/govuk-frontend.min.js(.map)  ES module from govuk-frontend
 //   static/dist/moj-frontend.min.js(.map)    ES module from @ministryofjustice/frontend
+//   static/dist/accessible-autocomplete.*    alphagov's accessible-autocomplete, when installed
 //   static/govuk/assets/                     govuk-frontend images and manifest.json (no fonts)
 //   static/moj/assets/images/                MoJ Frontend images
 //
@@ -115,6 +116,23 @@ for (const [dir, name] of [
 ]) {
   copyFile(path.join(dir, name), path.join(outputs.dist, name))
   copyFile(path.join(dir, `${name}.map`), path.join(outputs.dist, `${name}.map`))
+}
+
+// alphagov's accessible-autocomplete (search-as-you-type for long selects; static/js/autocomplete.js
+// loads it on the pages that need it). Optional: until the package is installed the build says
+// so and those selects stay plain <select>s.
+const autocompleteDist = path.join(root, 'node_modules/accessible-autocomplete/dist')
+if (fs.existsSync(autocompleteDist)) {
+  for (const name of [
+    'accessible-autocomplete.min.js',
+    'accessible-autocomplete.min.js.map',
+    'accessible-autocomplete.min.css',
+    'accessible-autocomplete.min.css.map'
+  ]) {
+    copyFile(path.join(autocompleteDist, name), path.join(outputs.dist, name))
+  }
+} else {
+  console.warn('frontend build: accessible-autocomplete is not installed; long selects stay plain <select>s')
 }
 
 // 2. Sass --------------------------------------------------------------------

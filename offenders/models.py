@@ -12,12 +12,14 @@ from datetime import date
 import pghistory
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from vcs_portal.core.models import Team
 from vcs_portal.core.scope import ScopedQuerySet
+from vcs_portal.core.search import search_text
 
 from .register import display_name_for
 
@@ -231,7 +233,15 @@ class Offender(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["last_name", "first_name", "date_of_birth"], name="offender_name_dob_idx")
+            models.Index(fields=["last_name", "first_name", "date_of_birth"], name="offender_name_dob_idx"),
+            # Case search (victims.selectors.case_search): partial, accent-blind names; prison numbers.
+            GinIndex(
+                OpClass(search_text("first_name", "last_name"), name="gin_trgm_ops"),
+                name="offender_name_trgm_idx",
+            ),
+            models.Index(
+                fields=["prison_number"], condition=~Q(prison_number=""), name="offender_prison_number_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -253,6 +263,12 @@ class OffenderAlias(models.Model):
 
     class Meta:
         verbose_name_plural = "offender aliases"
+        indexes = [
+            GinIndex(
+                OpClass(search_text("first_name", "last_name"), name="gin_trgm_ops"),
+                name="alias_name_trgm_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

@@ -392,13 +392,22 @@ CASELOAD_DEADLINE_CHOICES = [
 ]
 
 
+WHOSE_MINE, WHOSE_TEAM = "mine", "team"
+CASELOAD_WHOSE_CHOICES = [(WHOSE_MINE, "My cases"), (WHOSE_TEAM, "Team’s cases")]  # noqa: RUF001 - a typographic apostrophe, as GOV.UK writes
+
+
 class CaseloadFilterForm(forms.Form):
     """The caseload's search and filters, read from the query string; bad values fall back to defaults."""
 
     q = forms.CharField(label="Search by name, PNC or case reference", required=False, max_length=100)
     status = forms.ChoiceField(label="Status", choices=CASELOAD_STATUS_CHOICES, required=False)
     deadline = forms.ChoiceField(label="First contact", choices=CASELOAD_DEADLINE_CHOICES, required=False)
-    mine = forms.BooleanField(label="Only my cases", required=False)
+    whose = forms.ChoiceField(choices=CASELOAD_WHOSE_CHOICES, required=False)
+
+    def __init__(self, *args: Any, own_by_default: bool = False, **kwargs: Any) -> None:
+        """``own_by_default``: a VLO's caseload is their own cases until they ask for the team's."""
+        super().__init__(*args, **kwargs)
+        self.own_by_default = own_by_default
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``selectors.caseload``."""
@@ -409,13 +418,18 @@ class CaseloadFilterForm(forms.Form):
             "search": data.get("q", "").strip(),
             "status": "" if status == "all" else status,
             "deadline": data.get("deadline", ""),
-            "mine_only": bool(data.get("mine")),
+            "mine_only": self.own_by_default and self.whose_choice() == WHOSE_MINE,
         }
 
+    def whose_choice(self) -> str:
+        """``mine`` or ``team``: whose cases the caseload shows."""
+        self.is_valid()
+        return self.cleaned_data.get("whose") or (WHOSE_MINE if self.own_by_default else WHOSE_TEAM)
+
     def is_filtered(self) -> bool:
-        """Whether anything narrows the default view (open cases, no search)."""
+        """Whether anything narrows the default view (open cases, no search; whose does not count)."""
         f = self.filters()
-        return bool(f["search"] or f["deadline"] or f["mine_only"] or f["status"] != "open")
+        return bool(f["search"] or f["deadline"] or f["status"] != "open")
 
     def caption(self) -> str:
         status = self.filters()["status"]

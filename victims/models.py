@@ -13,14 +13,21 @@ from typing import Any
 import pghistory
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from offenders.models import Offender, Sentence
-from vcs_portal.core.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
+from vcs_portal.core.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+)
 from vcs_portal.core.models import Team
 from vcs_portal.core.scope import ScopedQuerySet
+from vcs_portal.core.search import postcode_normalise, search_text
 
 from . import deadlines
 
@@ -71,7 +78,12 @@ class Victim(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         indexes = [
-            models.Index(fields=["last_name", "first_name", "date_of_birth"], name="victim_name_dob_idx")
+            models.Index(fields=["last_name", "first_name", "date_of_birth"], name="victim_name_dob_idx"),
+            # Case search (selectors.case_search): partial, accent-blind names.
+            GinIndex(
+                OpClass(search_text("first_name", "last_name"), name="gin_trgm_ops"),
+                name="victim_name_trgm_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +121,8 @@ class Address(models.Model):
     town = EncryptedCharField("town or city", max_length=100)
     county = EncryptedCharField(max_length=100, blank=True)
     postcode = EncryptedCharField(max_length=10)
+    # The postcode cannot be searched encrypted: a keyed hash of it can (docs/search.md).
+    postcode_index = BlindIndexField(source="postcode", normalise=postcode_normalise, db_index=True)
     is_current = models.BooleanField(default=True)
     do_not_use = models.BooleanField(default=False, help_text="A former address: never write to it.")
     valid_from = models.DateField(default=date.today)

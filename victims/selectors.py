@@ -8,14 +8,23 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case as CaseWhen
+from django.db.models import F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
-from offenders.models import KeyDate, Offender, SentenceEvent
+from offenders.models import KeyDate, Offender, OffenderAlias, SentenceEvent
+from vcs_portal.core.fields import blind_index_digests
 from vcs_portal.core.models import Role, User
 from vcs_portal.core.scope import get_visible_or_404, teams_visible_to
+from vcs_portal.core.search import (
+    MIN_TRIGRAM_TERM,
+    looks_like_postcode,
+    postcode_normalise,
+    search_term,
+    search_text,
+)
 
-from .models import Address, Case, CaseStatusChange, Victim, VictimChoice
+from .models import Address, Case, CaseStatus, CaseStatusChange, Victim, VictimChoice
 
 CASELOAD_COLUMNS = (
     "reference",
@@ -105,6 +114,117 @@ def page_of_cases(cases: QuerySet[Case], *, number: Any, per_page: int) -> Page:
     rows = {case.pk: case for case in cases.order_by().filter(pk__in=ids)}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
+
+
+# --- Case search (the header's search box, on every page) -----------------------------
+
+# Why a case matched, in the order a result lists them.
+SEARCH_REASONS = {
+    "reference": "Case reference",
+    "pnc": "PNC number",
+    "prison_number": "Prison number",
+    "postcode": "Postcode of the victim's current address",
+    "former_postcode": "Postcode of a former address of the victim",
+    "victim": "Victim's name",
+    "offender": "Offender's name",
+    "alias": "An alias of the offender",
+}
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """The cases matching a search (``cases``, a queryset to page through) and why each matched.
+
+    Found in two steps: first the few victims and offenders that match, each kind through its own
+    index (trigram for names, B-tree for numbers, the blind index for postcodes), then the cases
+    in scope that name them, by the cases' own indexes. Neither step joins a whole table.
+    """
+
+    cases: QuerySet[Case]
+    compact: str
+    by_reason: dict[str, set[int]]  # reason -> victim or offender ids
+
+    def reasons(self, case: Case) -> list[str]:
+        """Why ``case`` matched, in words."""
+        found = []
+        for reason, words in SEARCH_REASONS.items():
+            if reason == "reference":
+                hit = case.reference == self.compact
+            elif reason in {"postcode", "former_postcode", "victim"}:
+                hit = case.victim_id in self.by_reason[reason]
+            else:
+                hit = case.offender_id in self.by_reason[reason]
+            if hit:
+                found.append(words)
+        return found
+
+
+def _name_matches(words: list[str]) -> Q:
+    """Every word appears in the folded name (any order, partial, accents and case ignored)."""
+    q = Q()
+    for word in words:
+        q &= Q(search_name__contains=search_term(word))
+    return q
+
+
+def _ids(queryset: QuerySet, field: str = "pk") -> set[int]:
+    return set(queryset.values_list(field, flat=True))
+
+
+def case_search(*, user: Any, term: str) -> CaseSearch:
+    """Cases in ``user``'s scope matching ``term``, and why each matched (``SEARCH_REASONS``).
+
+    Matches a case reference, PNC or prison number exactly (spaces and case ignored), a full
+    postcode through the address's blind index (the postcode itself is encrypted), and victims',
+    offenders' and aliases' names by every word of the term, partially and accent-blind, through
+    the trigram indexes on ``search_text(first_name, last_name)``. Names need a word of at least
+    ``MIN_TRIGRAM_TERM`` letters; a shorter term matches a whole surname only. Exact matches
+    come first, then open cases. Only list columns are read: no contact detail is decrypted.
+    """
+    words = term.split()
+    compact = "".join(words).upper()
+    by_reason: dict[str, set[int]] = {reason: set() for reason in SEARCH_REASONS}
+    if not words:
+        return CaseSearch(Case.objects.none(), compact, by_reason)
+    victims = Victim.objects.visible_to(user)
+    offenders = Offender.objects.visible_to(user)
+    aliases = OffenderAlias.objects.filter(offender__in=offenders)
+    if max(len(w) for w in words) >= MIN_TRIGRAM_TERM:
+        name, match = search_text("first_name", "last_name"), _name_matches(words)
+    else:  # only short words: a surname that is the term
+        name, match = search_text("last_name"), Q(search_name=search_term(" ".join(words)))
+    by_reason["victim"] = _ids(victims.alias(search_name=name).filter(match))
+    by_reason["offender"] = _ids(offenders.alias(search_name=name).filter(match))
+    by_reason["alias"] = _ids(aliases.alias(search_name=name).filter(match), "offender_id")
+    for row in offenders.filter(Q(pnc_number=compact) | Q(prison_number=compact)).values(
+        "pk", "pnc_number", "prison_number"
+    ):
+        by_reason["pnc" if row["pnc_number"] == compact else "prison_number"].add(row["pk"])
+    if looks_like_postcode(term):
+        digests = blind_index_digests(postcode_normalise(term))
+        for victim_id, current in Address.objects.filter(
+            postcode_index__in=digests, victim__in=victims
+        ).values_list("victim_id", "is_current"):
+            by_reason["postcode" if current else "former_postcode"].add(victim_id)
+    victim_ids = by_reason["victim"] | by_reason["postcode"] | by_reason["former_postcode"]
+    offender_ids = by_reason["offender"] | by_reason["alias"] | by_reason["pnc"] | by_reason["prison_number"]
+    exact = (
+        Q(reference=compact)
+        | Q(victim_id__in=by_reason["postcode"] | by_reason["former_postcode"])
+        | Q(offender_id__in=by_reason["pnc"] | by_reason["prison_number"])
+    )
+    cases = (
+        Case.objects.visible_to(user)
+        .filter(Q(reference=compact) | Q(victim_id__in=victim_ids) | Q(offender_id__in=offender_ids))
+        .select_related("victim", "offender", "officer")
+        .only(*CASELOAD_COLUMNS, "team_id", "victim_id", "offender_id", "offender__pnc_number")
+        .annotate(
+            exact_rank=CaseWhen(When(exact, then=0), default=1),
+            open_rank=CaseWhen(When(status=CaseStatus.CLOSED, then=1), default=0),
+        )
+        .order_by("exact_rank", "open_rank", "victim__last_name", "victim__first_name", "pk")
+    )
+    return CaseSearch(cases, compact, by_reason)
 
 
 T = TypeVar("T")

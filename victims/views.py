@@ -77,7 +77,7 @@ def _sort_headers(sort: str) -> list[dict[str, str]]:
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    filter_form = CaseloadFilterForm(request.GET)
+    filter_form = CaseloadFilterForm(request.GET, own_by_default=request.user.role == Role.VLO)
     filters = filter_form.filters()
     sort = request.GET.get("sort", DEFAULT_SORT)
     if sort.lstrip("-") not in SORTS:

@@ -178,7 +178,7 @@ def test_unknown_task_is_404(vlo_client, db):
 
 def test_navigation_shows_my_tasks(vlo_client):
     text = page_text(vlo_client.get(reverse("victims:caseload")))
-    assert f'href="{reverse("contacts:my_tasks")}">My tasks</a>' in text
+    assert f'href="{reverse("contacts:my_tasks")}"> My tasks </a>' in text
 
 
 # --- log a contact ----------------------------------------------------------------------

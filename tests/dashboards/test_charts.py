@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from vcs_portal.dashboards.charts import Bar, bar_chart, describe
 
 
@@ -47,3 +49,36 @@ def test_zero_values_draw_no_bar_but_keep_the_label():
 
     assert "<rect" not in svg
     assert ">0</text>" in svg
+
+
+def _value_x(svg: str, text: str) -> float:
+    return float(
+        re.search(rf'<text x="([0-9.]+)"[^>]*font-weight="bold"[^>]*>{re.escape(text)}</text>', svg)[1]
+    )
+
+
+def test_a_zero_bars_value_stays_at_the_axis_not_at_the_benchmark():
+    svg = str(
+        bar_chart(
+            chart_id="c",
+            title="t",
+            description="d",
+            bars=[Bar("None yet", 0, text="No cases", benchmark=90)],
+            maximum=100,
+        )
+    )
+    assert _value_x(svg, "No cases") < 240  # the axis is at 220; the marker is near 517
+
+
+def test_a_value_that_would_cross_the_benchmark_moves_past_it():
+    svg = str(
+        bar_chart(
+            chart_id="c",
+            title="t",
+            description="d",
+            bars=[Bar("Close", 85, text="85%", benchmark=90)],
+            maximum=100,
+        )
+    )
+    marker = 220 + 0.9 * (640 - 220 - 90)
+    assert _value_x(svg, "85%") > marker

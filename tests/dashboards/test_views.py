@@ -253,8 +253,9 @@ def _rows(make_case, vlo, teammate, n: int) -> None:
         offered(answered, today - dt.timedelta(days=40))
 
 
-# Session, user, second-factor device and the teams in scope: every page starts with these four.
-BASE = 4
+# Session, user, second-factor device, the teams in scope and the open-task count in the service
+# navigation: every page starts with these five.
+BASE = 5
 EXPECTED_QUERIES = {
     # + is the hourly copy fresh, the teams' people, the case and task aggregates, the missed offers
     TEAM: BASE + 5,

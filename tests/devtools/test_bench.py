@@ -19,12 +19,16 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     "Signed-in floor (health check)",
     "My caseload (VLO)",
+    "My caseload, team's (VLO)",
     "Caseload, page ",  # the last page, numbered
     "Caseload, due last first",
     "Caseload, by victim",
     "Caseload, by victim, Z-A",
     "Case page (VLO)",
     "Case page, 1,000 events",
+    "Search, part of a name (VLO)",
+    "Search, part of a name (regional)",
+    "Search, postcode (regional)",
     "Team dashboard",
     "Regional dashboard",
     "Performance, region, 12 months",

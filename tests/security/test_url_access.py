@@ -37,6 +37,10 @@ PUBLIC = {
     # The exchange API's schema, and its root (which serves nothing).
     "api:openapi-json",
     "api:api-root",
+    # The footer's content pages: nothing about anyone.
+    "core:help",
+    "core:accessibility",
+    "core:privacy",
 }
 
 # The exchange API: a bearer token, never a session. tests/exchange/test_api.py gives each
@@ -58,6 +62,7 @@ LISTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "operations:audit": lambda w: {},
     "operations:subject_access": lambda w: {},
     "victims:caseload": lambda w: {},
+    "cases:search": lambda w: {},  # with a term: tests/cases/test_search_views.py
     "victims:referral_start": lambda w: {},
     "victims:referral_step": lambda w: {"step": "offender"},
     "victims:referral_import": lambda w: {},

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 app_name = "cases"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("cases/<int:pk>/parole/", views.case_parole_tab, name="parole"),
     path("cases/<int:pk>/tasks/", views.case_tasks_tab, name="tasks"),
     path("cases/<int:pk>/history/", views.case_history, name="history"),
+    path("search/", search_views.search, name="search"),
 ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pghistory.models
 from django.apps import apps
 from django.db import models, transaction
 
-from .fields import ENCRYPTED_FIELD_TYPES
+from .fields import ENCRYPTED_FIELD_TYPES, BlindIndexField
 
 
 def encrypted_fields_by_model() -> dict[type[models.Model], list[str]]:
@@ -46,6 +47,34 @@ def rotate_all(batch_size: int = 1000) -> dict[str, int]:
                     batch = []
             if batch:
                 model._base_manager.bulk_update(batch, names)
+                total += len(batch)
+        counts[model._meta.label] = total
+    reindex_all(batch_size=batch_size)
+    return counts
+
+
+def reindex_all(batch_size: int = 1000) -> dict[str, int]:
+    """Recompute every blind index under the current secret (after a rotation). Rows per model."""
+    counts: dict[str, int] = {}
+    for model in apps.get_models():
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
+        # Write-history copies (django-pghistory events) keep what they recorded: nobody searches them.
+        if not fields or issubclass(model, pghistory.models.Event):
+            continue
+        sources = {f.source for f in fields}
+        total = 0
+        with transaction.atomic():
+            batch: list[models.Model] = []
+            for row in model._base_manager.only("pk", *sources).iterator(chunk_size=batch_size):
+                for field in fields:
+                    setattr(row, field.attname, field.digest_for(row))
+                batch.append(row)
+                if len(batch) == batch_size:
+                    model._base_manager.bulk_update(batch, [f.name for f in fields])
+                    total += len(batch)
+                    batch = []
+            if batch:
+                model._base_manager.bulk_update(batch, [f.name for f in fields])
                 total += len(batch)
         counts[model._meta.label] = total
     return counts

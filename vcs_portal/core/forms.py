@@ -137,3 +137,23 @@ class ServiceForm(forms.Form):
             name = self.error_aliases.get(key, key)
             for error in errors:
                 self.add_error(name if name in self.fields else None, error)
+
+
+# --- Search-as-you-type for long lists ----------------------------------------------------
+
+# The attribute static/js/application.js looks for: it turns such a <select> into alphagov's
+# accessible-autocomplete (docs/frontend.md "Search as you type"). Without JavaScript, or
+# before the script loads, the <select> works as it is, so the form needs no other change.
+AUTOCOMPLETE_ATTRS = {"data-module": "app-autocomplete"}
+
+
+class AutocompleteSelect(forms.Select):
+    """A ``<select>`` that becomes search-as-you-type where JavaScript runs.
+
+    Use it for a long list (the 243 offences of the catalogue, a prison register):
+    ``forms.ModelChoiceField(..., widget=AutocompleteSelect)``. The empty choice stays the
+    "Choose ..." prompt; typing filters the options by any word in them.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__(attrs={**AUTOCOMPLETE_ATTRS, **(attrs or {})}, choices=choices)

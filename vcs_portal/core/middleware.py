@@ -23,7 +23,17 @@ SIGNED_IN_AT = "vcs_signed_in_at"
 LAST_SEEN = "vcs_last_seen"
 
 # Pages a signed-in user may reach before completing the second factor.
-MFA_EXEMPT = {"core:login", "core:logout", "core:mfa_verify", "core:mfa_setup", "core:healthz"}
+# The footer's pages (help, accessibility, privacy) are readable before the second factor too.
+MFA_EXEMPT = {
+    "core:login",
+    "core:logout",
+    "core:mfa_verify",
+    "core:mfa_setup",
+    "core:healthz",
+    "core:help",
+    "core:accessibility",
+    "core:privacy",
+}
 
 
 class AuditContextMiddleware:

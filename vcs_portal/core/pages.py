@@ -41,8 +41,13 @@ def form_saved(
 
 
 def govuk_date(day: date | None) -> str:
-    """'1 April 2026', the GOV.UK style; empty for no date."""
+    """'1 April 2026', the GOV.UK style for dates in text; empty for no date."""
     return f"{day:%-d %B %Y}" if day else ""
+
+
+def govuk_date_short(day: date | None) -> str:
+    """'1 Apr 2026': the one short form, for table cells only (docs/frontend.md "Dates")."""
+    return f"{day:%-d %b %Y}" if day else ""
 
 
 def lower_first(text: str) -> str:

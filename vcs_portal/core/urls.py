@@ -13,4 +13,7 @@ urlpatterns = [
     path("sign-in/set-up-authenticator/", views.mfa_setup, name="mfa_setup"),
     path("sign-out/", views.sign_out, name="logout"),
     path("healthz/", views.healthz, name="healthz"),
+    path("help/", views.help_page, name="help"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", views.privacy_notice, name="privacy"),
 ]

@@ -8,6 +8,7 @@ from base64 import b32encode
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
@@ -156,3 +157,26 @@ def server_error(request: HttpRequest) -> HttpResponse:
     logger.error("Server error, reference %s, path %s", reference, request.path)
     html = loader.get_template("500.html").render({"reference": reference})
     return HttpResponseServerError(html)
+
+
+# --- Content pages linked from the footer: open to everyone, signed in or not -------------
+
+
+@require_GET
+def help_page(request: HttpRequest) -> HttpResponse:
+    contact = settings.VCS_SUPPORT_CONTACT
+    return render(request, "core/help.html", {"support_contact": contact, "support_is_email": "@" in contact})
+
+
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html", {"support_contact": settings.VCS_SUPPORT_CONTACT})
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/privacy.html",
+        {"support_contact": settings.VCS_SUPPORT_CONTACT, "retention_years": settings.VCS_RETENTION_YEARS},
+    )

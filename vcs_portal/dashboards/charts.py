@@ -48,6 +48,11 @@ class Bar:
         return f"{self.value:g}"
 
 
+def _text_width(text: str) -> float:
+    """A generous estimate of the width of ``text`` in bold Arial at ``FONT_SIZE``."""
+    return len(text) * FONT_SIZE * 0.62
+
+
 def _fit(label: str, limit: int = 26) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
@@ -122,8 +127,10 @@ def bar_chart(
         label_x = LABEL_WIDTH + length + 6
         if bar.benchmark is not None:
             x = LABEL_WIDTH + bar.benchmark / top_value * plot
-            # The value goes right of both the bar and the marker, so they never overlap.
-            label_x = max(label_x, x + 8)
+            # The value sits just after its bar (at the axis for 0 or "No cases"), so it reads as
+            # the bar's; only when it would cross the marker does it move past the marker.
+            if label_x - 4 <= x <= label_x + _text_width(bar.shown) + 4:
+                label_x = x + 8
             parts.append(
                 format_html(
                     '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="3" '

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Registers OpClass for index expressions (the trigram search indexes).
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_forms_gds",
     "django_otp",
@@ -93,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vcs_portal.core.context_processors.navigation",
+                "contacts.context_processors.open_tasks",
             ],
         },
     },
@@ -355,6 +358,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="vcs-portal@localhost
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
+
+# Who users ask for help: shown on the help page and in the privacy notice. An email address
+# becomes a mailto link; anything else (a phone number, a service desk's name) is shown as written.
+VCS_SUPPORT_CONTACT = env.str("VCS_SUPPORT_CONTACT", default="your team manager or the HMPPS IT service desk")
 
 # Demo mode may switch off the second factor, but only while DEBUG is on (see local.py).
 VCS_DEMO_RELAX_MFA = False

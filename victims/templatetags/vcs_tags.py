@@ -65,6 +65,12 @@ def govuk_date(value: date | None) -> str:
     return pages.govuk_date(value)
 
 
+@register.filter
+def govuk_date_short(value: date | None) -> str:
+    """'1 Apr 2026': dates in table cells; everywhere else ``govuk_date``."""
+    return pages.govuk_date_short(value)
+
+
 @register.simple_tag
 @cache
 def status_tag(status: str) -> SafeString:

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management import call_command
@@ -54,7 +55,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -63,7 +64,7 @@ from offenders.models import EligibilitySweep, EventKind, SentenceEvent
 from vcs_portal.core.models import Role, User
 from vcs_portal.devtools.breakdown import timed_parts
 from vcs_portal.operations.daily import DAILY_JOBS, daily_jobs_run
-from victims.models import Case, CaseStatus
+from victims.models import Address, Case, CaseStatus
 
 TARGET_P95_MS = 150.0
 TARGET_SWEEP_S = 20.0
@@ -299,6 +300,26 @@ class Command(BaseCommand):
             raise CommandError("The VLO's team needs a manager and its region a regional manager.")
         return vlo, manager, regional
 
+    @staticmethod
+    def _name_searches(case_ids: list[int]) -> list[str]:
+        """The header search for the first four letters of victims' and offenders' surnames."""
+        names = Case.objects.filter(pk__in=case_ids).values_list("victim__last_name", "offender__last_name")
+        terms = [name[:4] for pair in names for name in pair if len(name) >= 4]
+        return [reverse("cases:search") + "?" + urlencode({"q": term}) for term in terms] or [
+            reverse("cases:search") + "?q=smit"
+        ]
+
+    @staticmethod
+    def _postcode_searches(case_ids: list[int]) -> list[str]:
+        """The header search for victims' full postcodes (through the blind index)."""
+        postcodes = [
+            a.postcode
+            for a in Address.objects.filter(victim__cases__in=case_ids, is_current=True).only("postcode")
+        ]
+        return [reverse("cases:search") + "?" + urlencode({"q": p}) for p in postcodes] or [
+            reverse("cases:search") + "?q=M1+1AE"
+        ]
+
     def handle(self, *args: Any, **options: Any) -> None:
         requests = options["requests"]
         out = self.stdout.write
@@ -328,20 +349,21 @@ class Command(BaseCommand):
                     f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.\n"
                 )
                 caseload = reverse("victims:caseload")
-                last_page = max(1, -(-Case.objects.visible_to(vlo).count() // 25))
+                last_page = max(1, -(-Case.objects.visible_to(vlo).count() // 25))  # the team's, in pages
                 _long_history(cases[-1], vlo)
                 pages: list[tuple[str, User, list[str], float]] = [
                     (FLOOR, vlo, [reverse("core:healthz")], BUDGET_FLOOR),
                     ("My caseload (VLO)", vlo, [caseload], BUDGET_LIST),
+                    ("My caseload, team's (VLO)", vlo, [f"{caseload}?whose=team"], BUDGET_LIST),
                     (
                         f"Caseload, page {last_page} (last)",
                         vlo,
-                        [f"{caseload}?page={last_page}"],
+                        [f"{caseload}?whose=team&page={last_page}"],
                         BUDGET_LIST,
                     ),
-                    ("Caseload, due last first", vlo, [f"{caseload}?sort=-due"], BUDGET_LIST),
-                    ("Caseload, by victim", vlo, [f"{caseload}?sort=victim"], BUDGET_LIST),
-                    ("Caseload, by victim, Z-A", vlo, [f"{caseload}?sort=-victim"], BUDGET_LIST),
+                    ("Caseload, due last first", vlo, [f"{caseload}?whose=team&sort=-due"], BUDGET_LIST),
+                    ("Caseload, by victim", vlo, [f"{caseload}?whose=team&sort=victim"], BUDGET_LIST),
+                    ("Caseload, by victim, Z-A", vlo, [f"{caseload}?whose=team&sort=-victim"], BUDGET_LIST),
                     (
                         "Case page (VLO)",
                         vlo,
@@ -354,7 +376,9 @@ class Command(BaseCommand):
                         [reverse("cases:detail", args=[cases[-1]])],
                         BUDGET_CASE,
                     ),
-                    *self._search_page(vlo),
+                    ("Search, part of a name (VLO)", vlo, self._name_searches(cases), BUDGET_LIST),
+                    ("Search, part of a name (regional)", regional, self._name_searches(cases), BUDGET_LIST),
+                    ("Search, postcode (regional)", regional, self._postcode_searches(cases), BUDGET_LIST),
                     ("Team dashboard", manager, [reverse("dashboards:team")], BUDGET_DASHBOARD),
                     ("Regional dashboard", regional, [reverse("dashboards:region")], BUDGET_DASHBOARD),
                     (
@@ -392,15 +416,6 @@ class Command(BaseCommand):
             self._report_day(day)
         if not options["no_letters"]:
             self._letters(options["letters"])
-
-    def _search_page(self, vlo: User) -> list[tuple[str, User, list[str], float]]:
-        """The header search, once it exists, for the surnames of the VLO's cases."""
-        try:
-            url = reverse("cases:search")
-        except NoReverseMatch:
-            return []
-        names = Case.objects.filter(officer=vlo).values_list("victim__last_name", flat=True)[:10]
-        return [("Search (surname)", vlo, [f"{url}?q={name}" for name in names], BUDGET_LIST)]
 
     def _against_admin(self, vlo: User, manager: User, requests: int) -> list[tuple[str, float, float]]:
         """The caseload and the team's drill-down list against the admin changelist of their rows."""

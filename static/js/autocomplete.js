@@ -1,0 +1,61 @@
+// Search-as-you-type for long lists: each <select data-module="app-autocomplete"> becomes
+// alphagov's accessible-autocomplete (progressive enhancement: without JavaScript, or if the
+// library fails to load, the <select> works as before and is what the form submits).
+//
+// The library is a classic (UMD) script that sets window.accessibleAutocomplete. It is copied
+// from node_modules/accessible-autocomplete by `npm run build`, and loaded only on pages that
+// need it, with a <script src> and <link> under 'self', so the strict CSP holds: the library
+// sets styles through the CSSOM (element.style), which style-src 'self' allows.
+
+const here = import.meta.url
+
+function load (tag, attributes) {
+  return new Promise((resolve, reject) => {
+    const element = document.createElement(tag)
+    Object.assign(element, attributes)
+    element.addEventListener('load', resolve)
+    element.addEventListener('error', reject)
+    document.head.appendChild(element)
+  })
+}
+
+export async function initAutocompletes (root = document) {
+  const selects = root.querySelectorAll('select[data-module="app-autocomplete"]')
+  if (!selects.length) return
+  try {
+    await Promise.all([
+      load('link', { rel: 'stylesheet', href: new URL('../dist/accessible-autocomplete.min.css', here).href }),
+      window.accessibleAutocomplete ? null : load('script', { src: new URL('../dist/accessible-autocomplete.min.js', here).href })
+    ])
+  } catch {
+    return // The library is not there: keep the <select>.
+  }
+  for (const select of selects) {
+    const empty = select.querySelector('option[value=""]')
+    window.accessibleAutocomplete.enhanceSelectElement({
+      selectElement: select,
+      // Show every option on focus or arrow-down too, so the list can still be browsed.
+      showAllValues: true,
+      dropdownArrow: () => '',
+      defaultValue: '',
+      placeholder: empty ? empty.textContent.trim() : '',
+      // Any word of an option, not only its start: "wounding" finds "Wounding with intent".
+      source: (query, populate) => {
+        const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+        populate(
+          [...select.options]
+            .filter((option) => option.value)
+            .map((option) => option.textContent.trim())
+            .filter((label) => words.every((word) => label.toLowerCase().includes(word)))
+        )
+      },
+      tNoResults: () => 'No offence matches: try another word',
+      tStatusQueryTooShort: (n) => `Type ${n} or more characters for results`
+    })
+    // The library names its input after the select; GOV.UK error styling follows the select's.
+    if (select.classList.contains('govuk-select--error')) {
+      const input = document.getElementById(select.id)
+      if (input) input.classList.add('autocomplete__input--error')
+    }
+  }
+}
