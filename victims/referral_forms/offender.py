@@ -20,7 +20,7 @@ from offenders.models import (
 )
 from offenders.selectors import establishment_choices
 from offenders.services import CountInput, normalise_pnc
-from vcs_portal.core.forms import GovDateField, gds_helper
+from vcs_portal.core.forms import AutocompleteSelect, GovDateField, gds_helper
 from vcs_portal.core.pages import govuk_date
 
 from ..jurisdiction import court_outside_england_and_wales
@@ -203,6 +203,8 @@ def _offence_field(label: str, required: bool = True) -> OffenceChoiceField:
         label=label,
         required=required,
         empty_label="Choose an offence",
+        # Search-as-you-type over some 260 legal titles; without JavaScript, the select as it is.
+        widget=AutocompleteSelect,
         error_messages={
             "required": "Choose the offence from the catalogue",
             "invalid_choice": "Choose an offence from the catalogue: that offence is not in it",
