@@ -23,20 +23,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.template.loader import render_to_string
 
 from vcs_portal.core.pdf import PDF_BASE_URL as PDF_BASE_URL  # re-exported: the summary's tests use it
 from vcs_portal.core.pdf import AssetRefused, StaticOnlyFetcher, render_pdf
 from vcs_portal.core.pdf import static_path_for as _kit_static_path_for
-from victims.models import SafetyConcern
+from victims.models import Case, SafetyConcern
 
 from .models import ConditionKind, LicenceConditionRequest
 from .selectors import conditions_imposed_share, victim_contact_patterns
-
-if TYPE_CHECKING:
-    from victims.models import Case
 
 REMOVED = "[contact details removed]"
 VICTIM = "the victim"
@@ -102,8 +99,6 @@ class ConcernLine:
 
 def om_summary_context(*, case: Case, today: date) -> dict[str, Any]:
     """What the summary shows. Every free-text value has been through ``redactor``."""
-    from victims.models import Case as CaseModel
-
     redact = redactor(case)
     conditions = [
         ConditionLine(
@@ -134,7 +129,7 @@ def om_summary_context(*, case: Case, today: date) -> dict[str, Any]:
         "relationship": case.get_relationship_display(),
         "conditions": conditions,
         "exclusion_zones": [c for c in conditions if c.is_exclusion_zone],
-        "share": conditions_imposed_share(cases_qs=CaseModel.objects.filter(pk=case.pk)),
+        "share": conditions_imposed_share(cases_qs=Case.objects.filter(pk=case.pk)),
         "concerns": concerns,
         "generated_on": today,
     }

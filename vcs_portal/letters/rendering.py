@@ -452,7 +452,7 @@ def letter_values(*, case: Case, language: str, free_text: str, on: date, facts:
     """The placeholders' values for a letter on ``case``: plain strings, nothing else."""
     victim, offender, sentence = case.victim, case.offender, case.sentence
     led = facts.key_dates.get(KeyDateKind.LED) or facts.key_dates.get(KeyDateKind.SED)
-    reply_days = getattr(settings, "VCS_LETTER_REPLY_DAYS", 28)
+    reply_days = settings.VCS_LETTER_REPLY_DAYS
     hearing = next((d for d in facts.hearings if d >= on), None)
     statement_by = statement_due(hearing) if hearing else None
     hours = opening_hours_text(case, language)
