@@ -258,11 +258,11 @@ def _rows(make_case, vlo, teammate, n: int) -> None:
 BASE = 5
 EXPECTED_QUERIES = {
     # + is the hourly copy fresh, the teams' people, the case and task aggregates, the missed offers
-    TEAM: BASE + 5,
+    TEAM: BASE + 6,  # and the consultations' three figures in one aggregate
     NEVER: BASE + 3,  # + count, page and the audit row naming the cases listed
     PERFORMANCE: BASE + 3,  # + the three aggregates (case measures, parole reviews, conditions)
 }
-REGION_QUERIES = BASE + 5
+REGION_QUERIES = BASE + 6  # the same figures, and the consultations' aggregate
 REGION_PERFORMANCE_QUERIES = BASE + 4  # per team (three) and the region's parole reviews
 
 

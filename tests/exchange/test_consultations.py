@@ -212,3 +212,22 @@ def test_the_manager_sees_consultations_due_and_late(prison, case, manager, outs
     assert (figures.due, figures.late, figures.due_this_week) == (2, 1, 1)
     assert [c.pk for c in figures.late_list] == [late.pk]
     assert consultations_due_and_late(user=outsider, today=dt.date(2026, 4, 21)).due == 0
+
+
+def test_the_team_dashboard_shows_consultations_late_and_due(prison, case, manager, signed_in):
+    from django.urls import reverse
+
+    services.consultation_open(
+        client=prison[0], offender=case.offender, kind="recall", due_on=dt.date(2026, 4, 24), question="?"
+    )
+    late = services.consultation_open(
+        client=prison[0], offender=case.offender, kind="rotl", due_on=dt.date(2026, 4, 21), question="?"
+    )
+    Consultation.objects.filter(pk=late.pk).update(due_on=dt.date(2026, 3, 30))
+
+    page = signed_in(manager).get(reverse("dashboards:team")).content.decode()
+
+    section = page.split('id="consultations"', 1)[1]
+    assert "1 late" in section
+    assert reverse("exchange:consultation", args=[late.pk]) in section
+    assert case.reference in section

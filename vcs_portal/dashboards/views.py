@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from vcs_portal.core.audit import audit_list_view
 from vcs_portal.core.models import User
+from vcs_portal.exchange.selectors import consultations_due_and_late
 from victims.models import Case
 
 from . import charts, selectors, services
@@ -43,7 +44,7 @@ def _figure_links(scope: selectors.Scope, team_id: int | None = None) -> dict[st
     return {key: list_url(key, scope, base=base, team=team_id) for key in selectors.FIGURE_KEYS}
 
 
-def _dashboard_context(scope: selectors.Scope, *, with_officers: bool) -> dict[str, Any]:
+def _dashboard_context(scope: selectors.Scope, *, user: Any, with_officers: bool) -> dict[str, Any]:
     today = timezone.localdate()
     figures = selectors.dashboard_figures(scope=scope, today=today, with_officers=with_officers)
     never = list(selectors.case_list(key="never_offered", scope=scope, today=today)[:PREVIEW_ROWS])
@@ -64,6 +65,8 @@ def _dashboard_context(scope: selectors.Scope, *, with_officers: bool) -> dict[s
         ],
         "links": _figure_links(scope),
         "never_offered": never,
+        # Questions other services asked of the VLOs (the exchange API), in the manager's scope.
+        "consultations": consultations_due_and_late(user=user, today=today),
         "performance_url": reverse("dashboards:performance")
         + (f"?team={scope.team.pk}" if scope.team is not None else ""),
     }
@@ -75,7 +78,7 @@ def team(request: HttpRequest) -> HttpResponse:
     scope = selectors.dashboard_scope(user=request.user, team=request.GET.get("team"))
     if scope.whole_region:
         return redirect("dashboards:region")
-    context = _dashboard_context(scope, with_officers=True)
+    context = _dashboard_context(scope, user=request.user, with_officers=True)
     bars = [
         charts.Bar(row["load"].officer.get_full_name(), row["load"].open_cases) for row in context["officers"]
     ]
@@ -92,7 +95,7 @@ def team(request: HttpRequest) -> HttpResponse:
 @require_GET
 def region(request: HttpRequest) -> HttpResponse:
     scope = selectors.dashboard_scope(user=request.user, whole_region=True)
-    context = _dashboard_context(scope, with_officers=False)
+    context = _dashboard_context(scope, user=request.user, with_officers=False)
     teams = [row["figures"] for row in context["per_team"]]
     open_bars = [charts.Bar(f.team.name, f.open_cases) for f in teams]
     never_bars = [charts.Bar(f.team.name, f.never_offered, highlight=True) for f in teams]

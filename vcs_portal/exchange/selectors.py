@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from offenders.models import Offender
@@ -142,14 +142,20 @@ def consultations_due_and_late(*, user: User, today: date, listed: int = 10) -> 
     ``late_list`` is the oldest-due late ones, up to ``listed``, for a table with links.
     """
     open_ = Consultation.objects.visible_to(user).open()
-    late = open_.filter(due_on__lt=today)
+    week_end = date.fromordinal(today.toordinal() + 7)
+    counts = open_.aggregate(  # one query for the three figures
+        due=Count("pk", filter=Q(due_on__gte=today)),
+        late=Count("pk", filter=Q(due_on__lt=today)),
+        due_this_week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
+    )
+    late_list = (
+        open_.filter(due_on__lt=today).select_related("client", "case", "offender").order_by("due_on", "pk")
+    )
     return ConsultationsDue(
-        due=open_.filter(due_on__gte=today).count(),
-        late=late.count(),
-        due_this_week=open_.filter(
-            due_on__gte=today, due_on__lte=date.fromordinal(today.toordinal() + 7)
-        ).count(),
-        late_list=list(late.select_related("client", "case", "offender").order_by("due_on", "pk")[:listed]),
+        due=counts["due"],
+        late=counts["late"],
+        due_this_week=counts["due_this_week"],
+        late_list=list(late_list[:listed]) if counts["late"] else [],
     )
 
 
