@@ -5,6 +5,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+from vcs_portal.core.migration_ops import AddIndexIfExtension
+
 
 class Migration(migrations.Migration):
 
@@ -15,16 +17,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexIfExtension(
             model_name='offender',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(models.Func(django.db.models.functions.text.Concat(models.F('first_name'), models.Value(' '), models.F('last_name'), output_field=models.TextField()), function='vcs_search_text', output_field=models.TextField()), name='gin_trgm_ops'), name='offender_name_trgm_idx'),
+            extension='pg_trgm',
         ),
         migrations.AddIndex(
             model_name='offender',
             index=models.Index(condition=models.Q(('prison_number', ''), _negated=True), fields=['prison_number'], name='offender_prison_number_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexIfExtension(
             model_name='offenderalias',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(models.Func(django.db.models.functions.text.Concat(models.F('first_name'), models.Value(' '), models.F('last_name'), output_field=models.TextField()), function='vcs_search_text', output_field=models.TextField()), name='gin_trgm_ops'), name='alias_name_trgm_idx'),
+            extension='pg_trgm',
         ),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import connection
 
@@ -123,6 +125,12 @@ def test_exact_matches_come_before_name_matches(vlo, team_a1, case):
 )
 def test_the_name_match_can_use_the_trigram_index(model, index):
     """The planner picks scope or trigram by cost; here the trigram index is the only way in."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cursor.fetchone() is None:  # the embedded pgserver has no contrib extensions
+            if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+                pytest.fail("pg_trgm is missing from the test database's server under CI")
+            pytest.skip("this PostgreSQL has no pg_trgm (the embedded pgserver): the index is left out")
     query = model.objects.alias(search_name=search_text("first_name", "last_name")).filter(
         search_name__contains=search_term("bronte")
     )

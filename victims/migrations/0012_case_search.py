@@ -10,6 +10,8 @@ from vcs_portal.core.search import postcode_normalise
 from django.conf import settings
 from django.db import migrations, models
 
+from vcs_portal.core.migration_ops import AddIndexIfExtension
+
 
 def index_postcodes(apps, schema_editor):
     """Fill the new blind index for addresses recorded before it existed."""
@@ -53,9 +55,10 @@ class Migration(migrations.Migration):
             name='postcode_index',
             field=vcs_portal.core.fields.BlindIndexField(source='postcode'),
         ),
-        migrations.AddIndex(
+        AddIndexIfExtension(
             model_name='victim',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(models.Func(django.db.models.functions.text.Concat(models.F('first_name'), models.Value(' '), models.F('last_name'), output_field=models.TextField()), function='vcs_search_text', output_field=models.TextField()), name='gin_trgm_ops'), name='victim_name_trgm_idx'),
+            extension='pg_trgm',
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='address',
