@@ -9,6 +9,7 @@ folding uses a fixed table of the common accented letters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import migrations
@@ -28,7 +29,7 @@ class AddIndexIfExtension(migrations.AddIndex):
         super().__init__(model_name, index)
         self.extension = extension
 
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, Sequence[Any], dict[str, Any]]:
         name, args, kwargs = super().deconstruct()
         return name, args, {**kwargs, "extension": self.extension}
 
