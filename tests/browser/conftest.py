@@ -54,3 +54,19 @@ def browser_sign_in(live_server, page):
         return page
 
     return do
+
+
+def choose_offence(page: Any, code: str, field: str = "offence") -> None:
+    """Choose an offence as a VLO would: by typing its title into the search-as-you-type box.
+
+    accessible-autocomplete replaces the select with a text input of the same id and keeps the
+    select (``<id>-select``) for the form; without the enhancement, the select itself is used.
+    """
+    element = page.locator(f"#id_{field}")
+    if element.evaluate("node => node.tagName") == "SELECT":
+        element.select_option(code)
+        return
+    title = page.locator(f"#id_{field}-select option[value='{code}']").inner_text().strip()
+    element.fill(title)
+    page.locator(".autocomplete__option", has_text=title).first.click()
+    assert page.locator(f"#id_{field}-select").input_value() == code

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, choose_offence
 from tests.factories import TOTPDeviceFactory
 from tests.offenders.factories import SentenceOffenceFactory
 from tests.victims.factories import CaseFactory
@@ -44,7 +44,7 @@ def record_referral(page: Page, live_server) -> None:
     fill_date(page, "date_of_birth", dt.date(1985, 8, 19))
     continue_(page)  # no PNC number: it is optional
 
-    page.locator("#id_offence").select_option("OAPA_S47")
+    choose_offence(page, "OAPA_S47")
     fill_date(page, "offence_date", OFFENCE_DATE)
     page.get_by_label("Determinate custody").check()
     fill_date(page, "sentence_date", SENTENCE_DATE)

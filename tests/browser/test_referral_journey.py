@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, choose_offence
 from tests.factories import TOTPDeviceFactory
 from victims.deadlines import first_contact_due
 from victims.models import Case
@@ -49,7 +49,7 @@ def test_vlo_records_a_referral_and_sees_it_on_the_caseload(browser_sign_in, liv
     continue_(page)  # nothing entered: GOV.UK errors, still accessible
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the offence from the catalogue")
     assert_accessible(page)
-    page.locator("#id_offence").select_option("OAPA_S18")
+    choose_offence(page, "OAPA_S18")
     fill_date(page, "offence_date", OFFENCE_DATE)
     page.get_by_label("Determinate custody").check()
     fill_date(page, "sentence_date", SENTENCE_DATE)
