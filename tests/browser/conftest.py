@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.factories import PASSWORD
 
@@ -63,7 +64,9 @@ def choose_offence(page: Any, code: str, field: str = "offence") -> None:
     select (``<id>-select``) for the form; without the enhancement, the select itself is used.
     """
     element = page.locator(f"#id_{field}")
-    if element.evaluate("node => node.tagName") == "SELECT":
+    try:  # the enhancement loads as a module after the page: wait for it to take the field's place
+        page.locator(f"#id_{field}.autocomplete__input").wait_for(timeout=5000)
+    except PlaywrightTimeoutError:  # no JavaScript enhancement on this page: the select itself
         element.select_option(code)
         return
     title = page.locator(f"#id_{field}-select option[value='{code}']").inner_text().strip()
