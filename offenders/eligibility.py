@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from vcs_portal.core.pages import lower_first
+
 from .models import (
     HOSPITAL_TYPES,
     INDETERMINATE_TYPES,
@@ -115,10 +117,6 @@ def term_text(term: relativedelta) -> str:
         if value
     ]
     return " ".join(parts) or "no time"
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 @lru_cache(maxsize=8)
@@ -420,7 +418,7 @@ def rule_hospital_order(sentence: Sentence, qualifying: tuple[str, ...]) -> Asse
     """
     if sentence.sentence_type not in HOSPITAL_TYPES or not qualifying:
         return None
-    label = _lower_first(sentence.get_sentence_type_display())
+    label = lower_first(sentence.get_sentence_type_display())
     reason = (
         f"The disposal is a {label}, which brings the victim into the scheme whatever its length "
         f"({SOURCE_HOSPITAL})."
@@ -433,7 +431,7 @@ def rule_indeterminate(sentence: Sentence, qualifying: tuple[str, ...]) -> Asses
     if sentence.sentence_type not in INDETERMINATE_TYPES or not qualifying:
         return None
     reason = (
-        f"The sentence is indeterminate ({_lower_first(sentence.get_sentence_type_display())}), so it "
+        f"The sentence is indeterminate ({lower_first(sentence.get_sentence_type_display())}), so it "
         f"counts as custody of {min_custody_months()} months or more ({SOURCE_CUSTODY})."
     )
     return Assessment(Eligibility.STATUTORY, RULE_INDETERMINATE, (*qualifying, reason))
