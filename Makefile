@@ -23,6 +23,10 @@ $(PY):
 		|| { echo "python3.11 is missing: apt-get install -y python3.11 python3.11-venv" >&2; exit 1; }
 	@python3.11 -m venv $(VENV) >/dev/null \
 		|| { echo "python3.11 cannot make a virtualenv: apt-get install -y python3.11-venv" >&2; exit 1; }
+	@# The pip that requirements-dev.txt locks, by its hash, before anything else: Python 3.11's own
+	@# pip (23.2) refuses a hashed lock whose packages ask for another's extras (weasyprint's fonttools[woff]).
+	@awk '/^pip==/{p=1} p{print} p && !/\\$$/{exit}' requirements-dev.txt > $(VENV)/pip-lock.txt
+	$(PY) -m pip install --quiet --require-hashes -r $(VENV)/pip-lock.txt
 
 # The application and the embedded PostgreSQL and Redis (requirements-local.txt, not in the image).
 $(VENV)/.runtime: requirements-local.txt | $(PY)
