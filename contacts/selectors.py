@@ -13,6 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from vcs_portal.core.models import Role, User
+from vcs_portal.core.prepared import Prepared
 from vcs_portal.core.scope import get_visible_or_404
 from victims.selectors import TimelineEntry, case_rows
 from victims.selectors import eligible_case_officers as case_officers_of
@@ -105,9 +106,44 @@ def my_tasks(
     return tasks.annotate(priority_rank=PRIORITY_RANK).order_by("due_on", "priority_rank", "pk")
 
 
+def _open_tasks_owned(
+    pk: int,
+    team_id: int,
+    region_id: int,
+    role: str,
+    regional: bool,
+    has_team: bool,
+    has_region: bool,
+    own_cases_only: bool,  # scope_q reads the setting itself; here it keys the compiled SQL
+) -> QuerySet[Task]:
+    """The open tasks a user owns, in their scope: built from a stand-in user with the same shape."""
+    user = User(
+        pk=pk,
+        role=role,
+        is_regional_manager=regional,
+        is_active=True,
+        team_id=team_id if has_team else None,
+        region_id=region_id if has_region else None,
+    )
+    return Task.objects.visible_to(user).open().filter(owner=user)
+
+
+_open_tasks_count = Prepared(_open_tasks_owned)
+
+
 def open_task_count(*, user: Any) -> int:
-    """How many open tasks ``user`` owns (the number beside "My tasks" on every page)."""
-    return Task.objects.visible_to(user).open().filter(owner=user).count()
+    """How many open tasks ``user`` owns (the number beside "My tasks" on every page): the My
+    tasks list's own query, counted with SQL compiled once per kind of user (core/prepared.py)."""
+    if not user.is_active:
+        return 0
+    shape = (
+        user.role,
+        user.is_regional_manager,
+        bool(user.team_id),
+        bool(user.region_id),
+        settings.VCS_VLO_OWN_CASES_ONLY,
+    )
+    return _open_tasks_count.count(user.pk, user.team_id or 0, user.region_id or 0, fixed=shape)
 
 
 def case_tasks(*, case: Case) -> QuerySet[Task]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,10 +13,13 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
+from django_otp import middleware as otp_middleware
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import RequestOrigin, audit_record, reset_origin, session_hash, set_origin
 from .lockout import client_ip_address
 from .models import AuditAction
+from .prepared import Prepared
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -34,6 +38,24 @@ MFA_EXEMPT = {
     "core:accessibility",
     "core:privacy",
 }
+
+
+_totp_device: Prepared[TOTPDevice] = Prepared(lambda pk: TOTPDevice.objects.filter(pk=pk).order_by("pk"))
+
+
+class OTPMiddleware(otp_middleware.OTPMiddleware):
+    """django-otp's, reading the session's authenticator app (TOTP, the only kind we enrol) with
+    SQL compiled once; any other kind of device is read as django-otp reads it. The device must
+    still be the user's own and confirmed (``_finalize_device``)."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        if label != TOTPDevice._meta.label_lower:
+            return super()._device_from_persistent_id(persistent_id)
+        try:
+            return _totp_device.first(int(device_id))
+        except ValueError:
+            return None
 
 
 class AuditContextMiddleware:
@@ -108,8 +130,6 @@ class RequireMFAMiddleware:
             except Resolver404:
                 name = ""
             if name not in MFA_EXEMPT:
-                from django_otp.plugins.otp_totp.models import TOTPDevice
-
                 enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
                 target = reverse("core:mfa_verify" if enrolled else "core:mfa_setup")
                 if request.method == "GET":

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "vcs_portal.core.middleware.OTPMiddleware",  # django-otp's, its device read compiled once
     "vcs_portal.core.middleware.AuditContextMiddleware",
     # Write history: every tracked change in a request carries the user and URL.
     "pghistory.middleware.HistoryMiddleware",
@@ -225,7 +225,8 @@ LOGIN_REDIRECT_URL = "core:home"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its per-request user read compiled once (core/prepared.py).
+    "vcs_portal.core.backends.ModelBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -268,7 +269,7 @@ AXES_VERBOSE = False
 
 # --- Sessions and cookies ---------------------------------------------------
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "vcs_portal.core.sessions"  # Django's database sessions, read with SQL compiled once
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute limit, also enforced by middleware
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,151 @@
+"""Reads compiled once (vcs_portal/core/prepared.py): the same answers as the ORM, or a refusal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from contacts.models import Task, TaskKind, TaskStatus
+from contacts.selectors import my_tasks, open_task_count
+from tests.factories import TOTPDeviceFactory
+from vcs_portal.core.models import User
+from vcs_portal.core.prepared import Prepared
+
+pytestmark = pytest.mark.django_db
+
+def task(case, owner, status=TaskStatus.OPEN):
+    return Task.objects.create(
+        case=case,
+        owner=owner,
+        status=status,
+        outcome="Called" if status != TaskStatus.OPEN else "",
+        completed_at=timezone.now() if status != TaskStatus.OPEN else None,
+        kind=TaskKind.values[0],
+        title="Call",
+        due_on=timezone.localdate(),
+    )
+
+
+by_pk: Prepared[User] = Prepared(lambda pk: User.objects.filter(pk=pk))
+
+
+def test_first_returns_the_row_the_orm_returns_field_for_field(vlo, teammate):
+    for user in (vlo, teammate):
+        ours = by_pk.first(user.pk)
+        theirs = User.objects.get(pk=user.pk)
+        assert ours is not None and ours._state.adding is False and ours._state.db == "default"
+        for field in User._meta.concrete_fields:
+            assert getattr(ours, field.attname) == getattr(theirs, field.attname), field.name
+
+
+def test_first_is_none_when_nothing_matches(vlo):
+    assert by_pk.first(vlo.pk + 10_000) is None
+
+
+def test_the_sql_is_compiled_once_and_run_with_each_call_s_values(vlo, teammate):
+    by_pk.first(vlo.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert by_pk.first(teammate.pk).pk == teammate.pk
+        assert by_pk.first(vlo.pk).pk == vlo.pk
+    assert len(captured.captured_queries) == 2
+    assert len({q["sql"].replace(str(teammate.pk), str(vlo.pk)) for q in captured.captured_queries}) == 1
+
+
+def test_a_moment_is_a_parameter_like_any_other():
+    live = Prepared(lambda key, now: Session.objects.filter(session_key=key, expire_date__gt=now))
+    now = timezone.now()
+    Session.objects.create(session_key="k" * 32, session_data="x", expire_date=now + timedelta(hours=1))
+    assert live.first("k" * 32, now) is not None
+    assert live.first("k" * 32, now + timedelta(hours=2)) is None
+
+
+def test_it_refuses_what_it_cannot_run_faithfully(vlo):
+    with pytest.raises(ValueError, match="plain lookups"):
+        Prepared(lambda pk: User.objects.filter(pk=pk).select_related("team")).first(vlo.pk)
+    with pytest.raises(ValueError, match="plain lookups"):
+        Prepared(lambda pk: User.objects.filter(pk=pk).only("email")).first(vlo.pk)
+    with pytest.raises(ValueError, match="whole row"):
+        Prepared(lambda pk: User.objects.filter(pk=pk).values("email")).first(vlo.pk)
+    with pytest.raises(ValueError, match="plain lookups"):
+        Prepared(lambda pk: User.objects.filter(pk=pk).annotate(twice=F("pk") * 2)).first(vlo.pk)
+    with pytest.raises(TypeError):
+        Prepared(lambda active: User.objects.filter(is_active=active)).first(True)
+
+
+def test_a_query_that_can_match_nothing_runs_no_sql(django_assert_num_queries):
+    nothing = Prepared(lambda pk, ids: User.objects.filter(pk=pk, pk__in=ids))
+    with django_assert_num_queries(0):
+        assert nothing.first(1, fixed=((),)) is None
+        assert nothing.count(1, fixed=((),)) == 0
+
+
+@pytest.mark.parametrize("who", ["vlo", "manager", "regional_manager", "outsider", "other_team_vlo"])
+def test_the_open_task_count_is_the_my_tasks_list_s_length(who, request, make_case, vlo, teammate, outsider):
+    user = request.getfixturevalue(who)
+    mine, theirs = make_case(vlo), make_case(outsider)
+    for case in (mine, theirs):
+        task(case, user), task(case, user), task(case, user, status=TaskStatus.DONE)
+    task(mine, teammate)  # someone else's
+    expected = my_tasks(user=user, today=timezone.localdate()).count()
+    assert open_task_count(user=user) == expected
+    assert expected == (2 if who in {"vlo", "manager", "regional_manager", "outsider"} else 0)
+
+
+def test_the_open_task_count_of_a_user_without_a_team_or_region_is_nought(
+    make_case, vlo, django_assert_num_queries
+):
+    task(make_case(vlo), vlo)
+    # Alice as she would be read while moving team (the database requires a VLO to have a team).
+    adrift = User(pk=vlo.pk, role=vlo.role, is_active=True, team=None, region=vlo.region)
+    with django_assert_num_queries(0):
+        assert open_task_count(user=adrift) == 0
+    assert open_task_count(user=vlo) == 1
+
+
+def test_a_session_naming_another_user_s_device_is_not_verified(vlo, teammate, vlo_client):
+    """The device read compiled once still checks it is the user's own and confirmed."""
+    other = TOTPDeviceFactory(user=teammate)
+    session = vlo_client.session
+    session[DEVICE_ID_SESSION_KEY] = other.persistent_id
+    session.save()
+    response = vlo_client.get(reverse("victims:caseload"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:mfa_verify"))
+
+
+def test_a_session_naming_an_unconfirmed_or_deleted_device_is_not_verified(vlo, vlo_client):
+    device = vlo.totpdevice_set.get()
+    device.confirmed = False
+    device.save()
+    assert vlo_client.get(reverse("victims:caseload")).status_code == 302
+    vlo_client_device = TOTPDeviceFactory(user=vlo)
+    session = vlo_client.session
+    session[DEVICE_ID_SESSION_KEY] = vlo_client_device.persistent_id
+    session.save()
+    assert vlo_client.get(reverse("victims:caseload")).status_code == 200
+    vlo_client_device.delete()
+    assert vlo_client.get(reverse("victims:caseload")).status_code == 302
+
+
+def test_an_expired_session_is_not_read(vlo, vlo_client):
+    Session.objects.filter(session_key=vlo_client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = vlo_client.get(reverse("victims:caseload"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:login"))
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request(vlo, vlo_client):
+    User.objects.filter(pk=vlo.pk).update(is_active=False)
+    response = vlo_client.get(reverse("victims:caseload"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:login"))
