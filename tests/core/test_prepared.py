@@ -21,6 +21,7 @@ from vcs_portal.core.prepared import Prepared
 
 pytestmark = pytest.mark.django_db
 
+
 def task(case, owner, status=TaskStatus.OPEN):
     return Task.objects.create(
         case=case,
