@@ -108,42 +108,37 @@ def my_tasks(
 
 def _open_tasks_owned(
     pk: int,
-    team_id: int,
-    region_id: int,
+    region_id: int | None,
+    team_id: int | None,
     role: str,
     regional: bool,
-    has_team: bool,
-    has_region: bool,
     own_cases_only: bool,  # scope_q reads the setting itself; here it keys the compiled SQL
 ) -> QuerySet[Task]:
-    """The open tasks a user owns, in their scope: built from a stand-in user with the same shape."""
+    """The open tasks a user owns, in their scope: built from a stand-in user of the same kind."""
     user = User(
-        pk=pk,
-        role=role,
-        is_regional_manager=regional,
-        is_active=True,
-        team_id=team_id if has_team else None,
-        region_id=region_id if has_region else None,
+        pk=pk, role=role, is_regional_manager=regional, is_active=True, team_id=team_id, region_id=region_id
     )
     return Task.objects.visible_to(user).open().filter(owner=user)
 
 
-_open_tasks_count = Prepared(_open_tasks_owned)
+# One per kind of user, each passed only the values its scope uses (a VLO's team; a manager's region).
+_vlo_open_tasks = Prepared(
+    lambda pk, region_id, team_id, *shape: _open_tasks_owned(pk, region_id, team_id, *shape)
+)
+_others_open_tasks = Prepared(lambda pk, region_id, *shape: _open_tasks_owned(pk, region_id, None, *shape))
 
 
 def open_task_count(*, user: Any) -> int:
     """How many open tasks ``user`` owns (the number beside "My tasks" on every page): the My
     tasks list's own query, counted with SQL compiled once per kind of user (core/prepared.py)."""
-    if not user.is_active:
-        return 0
-    shape = (
-        user.role,
-        user.is_regional_manager,
-        bool(user.team_id),
-        bool(user.region_id),
-        settings.VCS_VLO_OWN_CASES_ONLY,
-    )
-    return _open_tasks_count.count(user.pk, user.team_id or 0, user.region_id or 0, fixed=shape)
+    if not user.is_active or not user.region_id:
+        return 0  # scope_q: nobody outside a region sees anything
+    shape = (user.role, user.is_regional_manager, settings.VCS_VLO_OWN_CASES_ONLY)
+    if user.role == Role.VLO:
+        if not user.team_id:
+            return 0
+        return _vlo_open_tasks.count(user.pk, user.region_id, user.team_id, fixed=shape)
+    return _others_open_tasks.count(user.pk, user.region_id, fixed=shape)
 
 
 def case_tasks(*, case: Case) -> QuerySet[Task]:
@@ -177,6 +172,25 @@ class CaseWork:
     referrals: list[ReferralOut]
 
 
+# The case page's tasks and referrals out, SQL compiled once (core/prepared.py). Cancelled tasks
+# are shown only when a rule closed them (completed_by empty): the case's history says what was
+# missed or made obsolete, and why.
+_case_page_tasks = Prepared(
+    lambda case_id: (
+        Task.objects.filter(case_id=case_id)
+        .filter(
+            Q(status__in=[TaskStatus.OPEN, TaskStatus.DONE])
+            | Q(status=TaskStatus.CANCELLED, completed_by__isnull=True)
+        )
+        .select_related("owner", "completed_by")
+        .annotate(priority_rank=PRIORITY_RANK)
+    )
+)
+_referrals_out = Prepared(
+    lambda case_id: ReferralOut.objects.filter(case_id=case_id).select_related("recorded_by")
+)
+
+
 def case_work(*, case: Case) -> CaseWork:
     """The case page's tasks and referrals out in two queries, read once per case object.
 
@@ -184,17 +198,7 @@ def case_work(*, case: Case) -> CaseWork:
     """
 
     def load() -> CaseWork:
-        tasks = list(
-            # Cancelled tasks are shown only when a rule closed them (completed_by empty): the
-            # case's history says what was missed or made obsolete, and why.
-            Task.objects.filter(case=case)
-            .filter(
-                Q(status__in=[TaskStatus.OPEN, TaskStatus.DONE])
-                | Q(status=TaskStatus.CANCELLED, completed_by__isnull=True)
-            )
-            .select_related("owner", "completed_by")
-            .annotate(priority_rank=PRIORITY_RANK)
-        )
+        tasks = _case_page_tasks.all(case.pk)
         open_tasks = sorted(
             (t for t in tasks if t.status == TaskStatus.OPEN), key=lambda t: (t.due_on, t.priority_rank, t.pk)
         )
@@ -203,7 +207,7 @@ def case_work(*, case: Case) -> CaseWork:
         return CaseWork(
             open_tasks=open_tasks,
             done_tasks=done,
-            referrals=list(case_referrals_out(case=case)),
+            referrals=_referrals_out.all(case.pk),
         )
 
     return case_rows(case, "contact_work", load)
@@ -232,18 +236,25 @@ def _name(user: User | None) -> str:
     return str(user) if user is not None else "the system"
 
 
-def timeline_contacts(*, case: Case, newest: int | None = None) -> QuerySet[Contact]:
-    """The case's contacts in timeline order (day, then when recorded), newest first.
-
-    With ``newest``, only that many: exactly the contacts that can be among the newest entries of
-    the timeline, since it sorts contacts by the same key.
-    """
+def _timeline_contacts(case_id: int, newest: int | None) -> QuerySet[Contact]:
     contacts = (
-        Contact.objects.filter(case=case)
+        Contact.objects.filter(case_id=case_id)
         .select_related("author", "corrects")
         .order_by(TruncDate("occurred_at").desc(), "-recorded_at", "-occurred_at", "-pk")
     )
     return contacts[:newest] if newest is not None else contacts
+
+
+_timeline_contacts_read = Prepared(_timeline_contacts)
+
+
+def timeline_contacts(*, case: Case, newest: int | None = None) -> list[Contact]:
+    """The case's contacts in timeline order (day, then when recorded), newest first.
+
+    With ``newest``, only that many: exactly the contacts that can be among the newest entries of
+    the timeline, since it sorts contacts by the same key. SQL compiled once (core/prepared.py).
+    """
+    return _timeline_contacts_read.all(case.pk, fixed=(newest,))
 
 
 def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:

@@ -18,6 +18,7 @@ from django.http import Http404
 
 from offenders.models import RESTRICTED_HOSPITAL_TYPES, SentenceType
 from vcs_portal.core.pages import govuk_date as _d
+from vcs_portal.core.prepared import Prepared
 from victims.deadlines import (
     Deadline,
     deadline_state,
@@ -280,40 +281,62 @@ class CaseParoleRows:
     hospital_referrals: list[HospitalManagersReferral]  # newest first
 
 
+# Each kind of row, by the case (or its sentence), its SQL compiled once (core/prepared.py).
+_reviews = Prepared(
+    lambda sentence_id: (
+        ParoleReview.objects.filter(sentence_id=sentence_id)
+        .select_related("sentence", "recorded_by")
+        .order_by("-referred_on", "-pk")
+    )
+)
+_statements = Prepared(
+    lambda case_id: VictimPersonalStatement.objects.filter(case_id=case_id).select_related("recorded_by")
+)
+_reconsiderations = Prepared(
+    lambda case_id: ReconsiderationRequest.objects.filter(case_id=case_id).select_related("recorded_by")
+)
+_conditions = Prepared(
+    lambda case_id: (
+        LicenceConditionRequest.objects.filter(case_id=case_id)
+        .select_related("recorded_by")
+        .order_by("-requested_on", "-pk")
+    )
+)
+_meetings = Prepared(
+    lambda case_id: (
+        MultiAgencyMeeting.objects.filter(case_id=case_id)
+        .select_related("recorded_by")
+        .order_by("-held_on", "-pk")
+    )
+)
+_tribunal_hearings = Prepared(
+    lambda case_id: (
+        TribunalHearing.objects.filter(case_id=case_id)
+        .select_related("recorded_by")
+        .order_by("-applied_on", "-pk")
+    )
+)
+_hospital_referrals = Prepared(
+    lambda case_id: (
+        HospitalManagersReferral.objects.filter(case_id=case_id)
+        .select_related("recorded_by")
+        .order_by("-referred_on", "-pk")
+    )
+)
+
+
 def case_parole_rows(*, case: Case) -> CaseParoleRows:
     """The case's parole rows, read once per case object: the timeline and the card share them."""
 
     def load() -> CaseParoleRows:
         return CaseParoleRows(
-            reviews=list(
-                ParoleReview.objects.filter(sentence_id=case.sentence_id)
-                .select_related("sentence", "recorded_by")
-                .order_by("-referred_on", "-pk")
-            ),
-            statements=list(VictimPersonalStatement.objects.filter(case=case).select_related("recorded_by")),
-            reconsiderations=list(
-                ReconsiderationRequest.objects.filter(case=case).select_related("recorded_by")
-            ),
-            conditions=list(
-                LicenceConditionRequest.objects.filter(case=case)
-                .select_related("recorded_by")
-                .order_by("-requested_on", "-pk")
-            ),
-            meetings=list(
-                MultiAgencyMeeting.objects.filter(case=case)
-                .select_related("recorded_by")
-                .order_by("-held_on", "-pk")
-            ),
-            tribunal_hearings=list(
-                TribunalHearing.objects.filter(case=case)
-                .select_related("recorded_by")
-                .order_by("-applied_on", "-pk")
-            ),
-            hospital_referrals=list(
-                HospitalManagersReferral.objects.filter(case=case)
-                .select_related("recorded_by")
-                .order_by("-referred_on", "-pk")
-            ),
+            reviews=_reviews.all(case.sentence_id),
+            statements=_statements.all(case.pk),
+            reconsiderations=_reconsiderations.all(case.pk),
+            conditions=_conditions.all(case.pk),
+            meetings=_meetings.all(case.pk),
+            tribunal_hearings=_tribunal_hearings.all(case.pk),
+            hospital_referrals=_hospital_referrals.all(case.pk),
         )
 
     return case_rows(case, "parole", load)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from offenders.models import KeyDate, Offender, OffenderAlias, SentenceEvent
 from vcs_portal.core.fields import blind_index_digests
 from vcs_portal.core.models import Role, User
+from vcs_portal.core.prepared import Prepared
 from vcs_portal.core.scope import get_visible_or_404, teams_visible_to
 from vcs_portal.core.search import (
     MIN_TRIGRAM_TERM,
@@ -245,17 +246,18 @@ def case_rows(case: Case, key: str, load: Callable[[], T]) -> T:
     return loaded[key]
 
 
+_key_dates = Prepared(
+    lambda sentence_id: (
+        KeyDate.objects.filter(sentence_id=sentence_id)
+        .select_related("recorded_by")
+        .order_by("kind", "-recorded_at", "-pk")
+    )
+)
+
+
 def case_key_dates(*, case: Case) -> list[KeyDate]:
     """Every key date recorded on the case's sentence, each kind newest first (read once per case)."""
-    return case_rows(
-        case,
-        "key_dates",
-        lambda: list(
-            KeyDate.objects.filter(sentence_id=case.sentence_id)
-            .select_related("recorded_by")
-            .order_by("kind", "-recorded_at", "-pk")
-        ),
-    )
+    return case_rows(case, "key_dates", lambda: _key_dates.all(case.sentence_id))
 
 
 def latest_key_dates(key_dates: list[KeyDate]) -> list[KeyDate]:
@@ -300,6 +302,26 @@ def _newest(rows: QuerySet[M], newest: int | None, day: str) -> QuerySet[M]:
     return rows.order_by(f"-{day}", "-recorded_at", "-pk")[:newest]
 
 
+# The timeline's rows of each kind (``newest`` of them, or all), SQL compiled once (core/prepared.py).
+_status_changes = Prepared(
+    lambda case_id, newest: _newest(
+        CaseStatusChange.objects.filter(case_id=case_id).select_related("recorded_by"), newest, "changed_on"
+    )
+)
+_events = Prepared(
+    lambda sentence_id, newest: _newest(
+        SentenceEvent.objects.filter(sentence_id=sentence_id).select_related("recorded_by"),
+        newest,
+        "occurred_on",
+    )
+)
+_choices = Prepared(
+    lambda case_id, newest: _newest(
+        VictimChoice.objects.filter(case_id=case_id).select_related("recorded_by"), newest, "received_on"
+    )
+)
+
+
 def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:
     """The case's own history and its sentence's: status changes, events, key dates, choices.
 
@@ -308,8 +330,7 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
     the page costs the same for a sentence with eight events or a thousand.
     """
     entries: list[TimelineEntry] = []
-    changes = CaseStatusChange.objects.filter(case=case).select_related("recorded_by")
-    for change in _newest(changes, newest, "changed_on"):
+    for change in _status_changes.all(case.pk, fixed=(newest,)):
         title = (
             f"Status: {change.get_to_status_display()}"
             if change.from_status != change.to_status
@@ -325,8 +346,7 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
                 sort_key=(change.changed_on, change.recorded_at),
             )
         )
-    events = SentenceEvent.objects.filter(sentence_id=case.sentence_id).select_related("recorded_by")
-    for event in _newest(events, newest, "occurred_on"):
+    for event in _events.all(case.sentence_id, fixed=(newest,)):
         entries.append(
             TimelineEntry(
                 on=event.occurred_on,
@@ -349,8 +369,7 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
                 sort_key=(recorded_on, key_date.recorded_at),
             )
         )
-    choices = VictimChoice.objects.filter(case=case).select_related("recorded_by")
-    for choice in _newest(choices, newest, "received_on"):
+    for choice in _choices.all(case.pk, fixed=(newest,)):
         how = f" ({choice.how_received})" if choice.how_received else ""
         entries.append(
             TimelineEntry(

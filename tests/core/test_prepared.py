@@ -8,6 +8,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -69,22 +70,60 @@ def test_a_moment_is_a_parameter_like_any_other():
 
 
 def test_it_refuses_what_it_cannot_run_faithfully(vlo):
-    with pytest.raises(ValueError, match="plain lookups"):
-        Prepared(lambda pk: User.objects.filter(pk=pk).select_related("team")).first(vlo.pk)
-    with pytest.raises(ValueError, match="plain lookups"):
-        Prepared(lambda pk: User.objects.filter(pk=pk).only("email")).first(vlo.pk)
-    with pytest.raises(ValueError, match="whole row"):
+    with pytest.raises(ValueError, match="model objects only"):
         Prepared(lambda pk: User.objects.filter(pk=pk).values("email")).first(vlo.pk)
-    with pytest.raises(ValueError, match="plain lookups"):
-        Prepared(lambda pk: User.objects.filter(pk=pk).annotate(twice=F("pk") * 2)).first(vlo.pk)
+    with pytest.raises(ValueError, match="model objects only"):
+        Prepared(lambda pk: User.objects.filter(pk=pk).prefetch_related("tasks")).first(vlo.pk)
+    with pytest.raises(ValueError, match="written into the SQL"):
+        Prepared(lambda pk: User.objects.annotate(n=RawSQL(f"{pk}", ()))).first(vlo.pk)  # noqa: S611
+    with pytest.raises(ValueError, match="parameter of its own"):
+        four_weeks_before = Prepared(lambda day: Task.objects.filter(due_on__lt=day - timedelta(days=28)))
+        four_weeks_before.all(timezone.localdate())
+    with pytest.raises(ValueError, match="parameter of its own"):
+        Prepared(lambda pk, team_id: User.objects.filter(pk=pk)).all(vlo.pk, vlo.team_id)
     with pytest.raises(TypeError):
         Prepared(lambda active: User.objects.filter(is_active=active)).first(True)
+
+
+def test_related_objects_annotations_and_deferred_fields_come_back_as_the_orm_makes_them(vlo, teammate):
+    def build(team_id):
+        return (
+            User.objects.filter(team_id=team_id)
+            .select_related("team__region")
+            .only("first_name", "team__name", "team__region__name")
+            .annotate(twice=F("pk") * 2)
+            .order_by("-pk")
+        )
+
+    ours = Prepared(build).all(vlo.team_id)
+    theirs = list(build(vlo.team_id))
+    assert [u.pk for u in ours] == [u.pk for u in theirs] and len(ours) >= 2
+    for a, b in zip(ours, theirs, strict=True):
+        assert (a.first_name, a.twice, a.team.name, a.team.region.name) == (
+            b.first_name,
+            b.twice,
+            b.team.name,
+            b.team.region.name,
+        )
+        assert a.get_deferred_fields() == b.get_deferred_fields()
+
+
+def test_a_day_and_a_slice(vlo, make_case):
+    today = timezone.localdate()
+    for n in range(3):
+        Task.objects.filter(pk=task(make_case(vlo), vlo).pk).update(due_on=today - timedelta(days=n))
+    soonest = Prepared(
+        lambda owner, day: Task.objects.filter(owner_id=owner, due_on__lt=day).order_by("due_on")[:1]
+    )
+    assert [t.due_on for t in soonest.all(vlo.pk, today)] == [today - timedelta(days=2)]
+    assert [t.due_on for t in soonest.all(vlo.pk, today - timedelta(days=2))] == []
 
 
 def test_a_query_that_can_match_nothing_runs_no_sql(django_assert_num_queries):
     nothing = Prepared(lambda pk, ids: User.objects.filter(pk=pk, pk__in=ids))
     with django_assert_num_queries(0):
         assert nothing.first(1, fixed=((),)) is None
+        assert nothing.all(1, fixed=((),)) == []
         assert nothing.count(1, fixed=((),)) == 0
 
 

@@ -23,7 +23,8 @@ from offenders.eligibility import RULE_LABELS, assess
 from offenders.models import Eligibility, EligibilityAssessment, KeyDate
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role
-from vcs_portal.letters.selectors import case_letters
+from vcs_portal.core.prepared import Prepared
+from vcs_portal.letters.selectors import case_letters_list
 from victims import deadlines
 from victims.models import TRANSITIONS, Case, CaseStatus, Standing
 from victims.selectors import case_get_for_user, case_key_dates, latest_key_dates
@@ -118,6 +119,13 @@ class EligibilityView:
     assessed_on: date | None
 
 
+_latest_assessment = Prepared(
+    lambda sentence_id: EligibilityAssessment.objects.filter(sentence_id=sentence_id).order_by(
+        "-assessed_at", "-pk"
+    )[:1]
+)
+
+
 def eligibility_for(case: Case) -> EligibilityView:
     """The case's own eligibility: its sentence's, weighed with its victim and recorded context.
 
@@ -126,11 +134,7 @@ def eligibility_for(case: Case) -> EligibilityView:
     the rules run again with this case's victim's date of birth and discretionary context, so the
     section says what the case's header says (``Case.standing``).
     """
-    stored = (
-        EligibilityAssessment.objects.filter(sentence_id=case.sentence_id)
-        .order_by("-assessed_at", "-pk")
-        .first()
-    )
+    stored = _latest_assessment.first(case.sentence_id)
     if stored is not None and stored.outcome == Eligibility.STATUTORY:
         rule = RULE_LABELS.get(stored.rule, stored.rule)
         return EligibilityView(stored.outcome, rule, list(stored.reasons), stored.assessed_on)
@@ -237,7 +241,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
         "timeline_more": len(timeline) > TIMELINE_ON_CASE_PAGE,
         "can_change_status": bool(TRANSITIONS.get(case.status)),
-        "letters": list(case_letters(case=case)[: LETTERS_ON_OVERVIEW + 1]),
+        "letters": case_letters_list(case=case, limit=LETTERS_ON_OVERVIEW + 1),
         # A manager decides on an offer the statutory rules do not require (DOMAIN.md section 2).
         "can_decide": request.user.role == Role.MANAGER and case.awaiting_decision,
         # Also a statutory case flagged because the rules no longer cover it (the eligibility sweep).
@@ -267,7 +271,7 @@ def case_contacts_tab(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def case_letters_tab(request: HttpRequest, pk: int) -> HttpResponse:
     case, context = _tab(request, pk, "letters")
-    context["letters"] = list(case_letters(case=case))
+    context["letters"] = case_letters_list(case=case)
     return render(request, "cases/case_letters.html", context)
 
 

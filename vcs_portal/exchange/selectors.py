@@ -18,6 +18,7 @@ from django.http import Http404
 from offenders.models import Offender
 from offenders.services import normalise_pnc
 from vcs_portal.core.models import User
+from vcs_portal.core.prepared import Prepared
 from vcs_portal.core.scope import get_visible_or_404
 from victims.models import Case
 
@@ -118,10 +119,13 @@ def consultation_get_for_user(*, user: User, pk: int) -> Consultation:
     return get_visible_or_404(_consultations(), user, pk=pk)
 
 
+_case_consultations = Prepared(lambda case_id: _consultations().filter(case_id=case_id))
+
+
 def case_consultations(*, case: Case) -> list[Consultation]:
     """The consultations put to this case's VLO, open first, soonest due first."""
     return sorted(
-        _consultations().filter(case=case),
+        _case_consultations.all(case.pk),
         key=lambda c: (c.status != ConsultationStatus.OPEN, c.due_on, c.pk),
     )
 

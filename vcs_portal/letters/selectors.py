@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from contacts.models import Task, TaskKind, TaskStatus
 from vcs_portal.core.models import Role
+from vcs_portal.core.prepared import Prepared
 from vcs_portal.core.scope import get_visible_or_404
 from victims.models import Address
 from victims.selectors import TimelineEntry
@@ -79,6 +80,30 @@ def case_letters(*, case: Case) -> QuerySet[Letter]:
     return _base().filter(case=case).order_by("-created_at", "-pk")
 
 
+def _case_letters(case_id: int, limit: int | None) -> QuerySet[Letter]:
+    letters = _base().filter(case_id=case_id).order_by("-created_at", "-pk")
+    return letters[:limit] if limit is not None else letters
+
+
+_case_letters_read = Prepared(_case_letters)
+
+
+def case_letters_list(*, case: Case, limit: int | None = None) -> list[Letter]:
+    """The case's letters, newest first (``limit`` of them), as the case page and its Letters tab
+    list them; ``case_letters`` with its SQL compiled once (core/prepared.py)."""
+    return _case_letters_read.all(case.pk, fixed=(limit,))
+
+
+_timeline_letters = Prepared(
+    lambda case_id: (
+        Letter.objects.without_pdf()
+        .defer("body_html", "free_text")  # the timeline shows the subject, never the letter
+        .filter(case_id=case_id)
+        .select_related("created_by", "approved_by", "sent_by", "cancelled_by")
+    )
+)
+
+
 def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[TimelineEntry]:
     """Letters on the case timeline: drafted, approved and sent (victims.selectors.TIMELINE_SOURCES).
 
@@ -86,13 +111,7 @@ def case_timeline_entries(*, case: Case, newest: int | None = None) -> list[Time
     """
 
     entries: list[TimelineEntry] = []
-    letters = (
-        Letter.objects.without_pdf()
-        .defer("body_html", "free_text")  # the timeline shows the subject, never the letter
-        .filter(case=case)
-        .select_related("created_by", "approved_by", "sent_by", "cancelled_by")
-    )
-    for letter in letters:
+    for letter in _timeline_letters.all(case.pk):
         steps = [("drafted", letter.created_at, letter.created_by, "Scheduled job")]
         if letter.approved_at:
             steps.append(("approved", letter.approved_at, letter.approved_by, ""))
