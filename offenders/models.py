@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vcs_portal.core.models import Team
+from vcs_portal.core.prepared import Prepared
 from vcs_portal.core.scope import ScopedQuerySet
 from vcs_portal.core.search import search_text
 
@@ -253,7 +254,8 @@ class Offender(models.Model):
 
     @property
     def security_category(self) -> SecurityCategoryChange | None:
-        return self.category_changes.order_by("-effective_on", "-pk").first()
+        """The newest category change (the case page reads it each time: SQL compiled once)."""
+        return _newest_category.first(self.pk)
 
 
 class OffenderAlias(models.Model):
@@ -547,3 +549,10 @@ class EligibilitySweep(models.Model):
 
     def __str__(self) -> str:
         return f"Eligibility sweep {self.run_on}"
+
+
+_newest_category: Prepared[SecurityCategoryChange] = Prepared(
+    lambda offender_id: SecurityCategoryChange.objects.filter(offender_id=offender_id).order_by(
+        "-effective_on", "-pk"
+    )[:1]
+)
