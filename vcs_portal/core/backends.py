@@ -15,6 +15,6 @@ _user_by_pk: Prepared[User] = Prepared(lambda pk: User._default_manager.filter(p
 class ModelBackend(backends.ModelBackend):
     """Signs in as Django's does; ``get_user`` (every signed-in request) runs SQL compiled once."""
 
-    def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: Any) -> User | None:
         user = _user_by_pk.first(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

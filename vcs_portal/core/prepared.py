@@ -31,7 +31,7 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -86,8 +86,8 @@ class Prepared(Generic[M]):
         queryset = self._build(*stand_ins, *fixed).using(using)
         if (
             queryset._iterable_class is not ModelIterable
-            or queryset._prefetch_related_lookups
-            or queryset._known_related_objects
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+            or queryset._known_related_objects  # type: ignore[attr-defined]
             or queryset.query.extra
         ):
             raise ValueError("Prepared runs querysets of model objects only (no values, prefetch or extra)")
