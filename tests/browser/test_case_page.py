@@ -10,10 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from contacts.models import Contact
 from tests.browser.conftest import assert_accessible
 from tests.factories import TOTPDeviceFactory
 from tests.offenders.factories import SentenceOffenceFactory
 from tests.victims.factories import AddressFactory, CaseFactory
+from vcs_portal.letters.default_templates import templates_load
+from vcs_portal.letters.models import LetterKind, LetterTemplate
+from vcs_portal.letters.services import letter_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -166,3 +170,72 @@ def test_at_1280_px_a_vlo_opens_each_tab_and_logs_a_contact_from_the_top(
     ).to_be_visible()
     tabs.get_by_role("link", name="Contacts", exact=True).click()
     expect(page.get_by_test_id("case-contacts")).to_contain_text("Phone call with the victim (from us)")
+
+
+def assert_no_sideways_scroll(page, width: int) -> None:
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width} px wide in a {width} px window"
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_new_vlo_finds_a_case_from_the_letters_page_logs_a_contact_and_opens_its_letters(
+    browser_sign_in, page, vlo, case, width
+):
+    """The issue's journey, as a new user tried it: from the letters page, the header search finds
+    the victim by surname; the case page's top has "Log a contact"; the Letters tab lists the
+    case's letter. At 320 px (a phone, or 400% zoom) no step scrolls sideways."""
+    templates_load(LetterTemplate)  # transactional tests empty the table the migration filled
+    letter_draft(case=case, kind=LetterKind.OFFER, period_key="offer", actor=vlo)
+    page.set_viewport_size({"width": width, "height": 800})
+    browser_sign_in(vlo, TOTPDeviceFactory(user=vlo))
+    expect(page.get_by_role("heading", name="My caseload", level=1)).to_be_visible()
+    assert_no_sideways_scroll(page, width)
+
+    menu = page.get_by_role("navigation", name="Menu")
+    if width < 641:  # below the tablet breakpoint the links fold behind the "Menu" button
+        menu.get_by_role("button", name="Menu").click()
+    menu.get_by_role("link", name="Letters").click()
+    expect(page.get_by_role("heading", name="Letters", level=1)).to_be_visible()
+    assert_no_sideways_scroll(page, width)
+
+    search = page.get_by_role("search", name="Cases")
+    search.get_by_label("Search cases").fill("Reed")
+    search.get_by_role("button", name="Search").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^Search results for .Reed.$"), level=1)
+    ).to_be_visible()
+    assert_no_sideways_scroll(page, width)
+
+    result = page.locator(".app-search-results__item", has_text="Sam Reed")
+    expect(result.locator("div", has_text="Matched on")).to_contain_text("Victim's name")
+    result.get_by_role("link", name=re.compile(r"^VCS-2026-000042\b")).click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    bar = page.get_by_test_id("case-identity-bar")
+    expect(bar).to_contain_text("Sam Reed")
+    log = bar.get_by_role("button", name="Log a contact")
+    expect(log).to_be_in_viewport()
+    assert_no_sideways_scroll(page, width)
+
+    log.click()
+    expect(page.get_by_role("heading", name="Log a contact", level=1)).to_be_visible()
+    assert_no_sideways_scroll(page, width)
+    when = page.get_by_role("group", name="When was the contact?")
+    today = timezone.localdate()
+    when.get_by_label("Day").fill(str(today.day))
+    when.get_by_label("Month").fill(str(today.month))
+    when.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("group", name="How was the contact made?").get_by_label("Phone call").check()
+    page.get_by_label("We did").check()
+    page.get_by_role("group", name="Who was the contact with?").get_by_label("Victim", exact=True).check()
+    page.get_by_label("Summary").fill("Sam called about the offer letter.")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_role("alert")).to_contain_text("Contact logged")
+    assert_no_sideways_scroll(page, width)
+    assert Contact.objects.get(case=case).summary == "Sam called about the offer letter."
+
+    page.get_by_role("navigation", name="Case sections").get_by_role("link", name="Letters").click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/letters/$"))
+    letters = page.get_by_role("region", name=f"Letters on case {case.reference}, newest first")
+    expect(letters.get_by_role("link", name="Offer of the scheme")).to_be_visible()
+    expect(letters.get_by_role("row").filter(has_text="Offer of the scheme")).to_contain_text("Draft")
+    assert_no_sideways_scroll(page, width)

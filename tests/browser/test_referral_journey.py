@@ -6,9 +6,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible, choose_offence
+from tests.browser.conftest import assert_accessible, choose_offence, share_session
+from tests.conftest import sign_in
 from tests.factories import TOTPDeviceFactory
 from victims.deadlines import first_contact_due
 from victims.models import Case
@@ -83,3 +85,50 @@ def test_vlo_records_a_referral_and_sees_it_on_the_caseload(browser_sign_in, liv
     expect(row).to_be_visible()
     expect(row).to_contain_text(re.compile(rf"{due.day} ({due:%B}|{due:%b}) {due.year}"))
     assert case.officer == vlo
+
+
+def test_without_javascript_the_offence_is_chosen_in_the_plain_select_and_saved(browser, live_server, vlo):
+    """accessible-autocomplete is an enhancement: with JavaScript off the offence field stays the
+    native select of the catalogue, and choosing in it records that offence on the case."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    share_session(page, sign_in(Client(), vlo), live_server)
+    page.goto(f"{live_server.url}/referrals/new/")
+    page.get_by_label("First name").fill("Darren")
+    page.get_by_label("Last name").fill("Hale")
+    fill_date(page, "date_of_birth", dt.date(1985, 6, 1))
+    continue_(page)
+
+    expect(page.get_by_role("heading", name="Sentence details", level=1)).to_be_visible()
+    # The select itself, not the search-as-you-type box that takes its id when JavaScript runs.
+    offence = page.locator("#id_offence")
+    expect(offence).to_have_js_property("tagName", "SELECT")
+    expect(offence).to_have_class(re.compile(r"\bgovuk-select\b"))  # styled as a GOV.UK select
+    expect(page.locator(".autocomplete__wrapper")).to_have_count(0)
+    offence.select_option(label="Robbery (Theft Act 1968 s.8(1))")
+    fill_date(page, "offence_date", OFFENCE_DATE)
+    page.get_by_label("Determinate custody").check()
+    fill_date(page, "sentence_date", SENTENCE_DATE)
+    page.get_by_label("Court").fill("Manchester Crown Court")
+    page.locator("#id_years").fill("6")
+    continue_(page)
+
+    expect(page.get_by_role("heading", name="Victim details", level=1)).to_be_visible()
+    page.locator("#id_first_name").fill("Jane")
+    page.locator("#id_last_name").fill("Doe")
+    fill_date(page, "date_of_birth", dt.date(1990, 2, 14))
+    page.get_by_label("Direct victim").check()
+    page.get_by_label("Address line 1").fill("12 Acacia Avenue")
+    page.get_by_label("Town or city").fill("Salford")
+    page.get_by_label("Postcode").fill("M5 4WT")
+    fill_date(page, "referral_received_on", REFERRAL_RECEIVED)
+    continue_(page)
+
+    expect(page.get_by_role("heading", name="Check your answers before creating the case")).to_be_visible()
+    expect(page.locator(".govuk-summary-list__row", has_text="Offence").first).to_contain_text("Robbery")
+    page.get_by_role("button", name="Create case").click()
+
+    case = Case.objects.get()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    assert [c.offence.code for c in case.sentence.counts.all()] == ["TA68_S8_ROBBERY"]
+    context.close()

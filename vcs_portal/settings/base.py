@@ -330,6 +330,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "6.6.0"
+# crispy-forms-gds gives a widget its GOV.UK class by the widget's class name, so the search-as-you-
+# type select (vcs_portal.core.forms.AutocompleteSelect) would otherwise be an unstyled <select>
+# wherever JavaScript does not run.
+CRISPY_CLASS_CONVERTERS = {"autocompleteselect": "govuk-select"}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
