@@ -184,13 +184,22 @@ def reoffer_sweep(*, as_of: date) -> SweepResult:
     reviews: dict[int, list[ParoleReview]] = defaultdict(list)
     for review in ParoleReview.objects.filter(sentence_id__in=sentence_ids, outcome=""):
         reviews[review.sentence_id].append(review)
+    # Every prompt already made for these cases, open or closed, in one read: an ordinary day asks
+    # for thousands that exist, and a closed prompt is never made again (task_ensure's own rule).
+    made_before = set(
+        Task.objects.filter(kind=TaskKind.REOFFER, case__status__in=rules.REOFFER_STATUSES).values_list(
+            "case_id", "dedupe_key"
+        )
+    )
     wanted: dict[tuple[int, str], None] = {}
     for case in cases.values():
         if case.status not in rules.REOFFER_STATUSES:
             continue
         for review in reviews.get(case.sentence_id, []):
-            wanted[(case.pk, f"reoffer:review:{review.pk}")] = None
-            result.add("tasks created", reoffer_for_review(review=review, actor=None, cases=[case]))
+            key = (case.pk, f"reoffer:review:{review.pk}")
+            wanted[key] = None
+            if key not in made_before:
+                result.add("tasks created", reoffer_for_review(review=review, actor=None, cases=[case]))
         for key, label, on in reoffer_dates(
             key_dates=key_dates.get(case.sentence_id, []),
             hearings=hearings.get(case.sentence_id, []),
@@ -199,6 +208,8 @@ def reoffer_sweep(*, as_of: date) -> SweepResult:
             if not rules.reoffer_date_wanted(case, on, as_of):
                 continue
             wanted[(case.pk, key)] = None
+            if (case.pk, key) in made_before:
+                continue
             _, made = task_ensure(
                 case=case,
                 kind=TaskKind.REOFFER,
