@@ -69,7 +69,8 @@ from vcs_portal.operations.daily import DAILY_JOBS, daily_jobs_run
 from victims.models import Address, Case, CaseStatus
 
 TARGET_P95_MS = 150.0
-TARGET_SWEEP_S = 20.0
+TARGET_SWEEP_S = 20.0  # all the jobs of the first run on a fresh national seed
+TARGET_ORDINARY_DAY_S = 3.0  # all the jobs of an ordinary day after it
 TARGET_VS_ADMIN = 0.5
 TARGET_GROWTH = 1.3
 # Python ms per request (p50 less bare SQL) by kind of page.
@@ -479,16 +480,17 @@ class Command(BaseCommand):
             out(f"{name:<34} {ours:>8.1f} {theirs:>9.1f} {ratio:>6.2f}  <= {TARGET_VS_ADMIN}: {verdict}")
 
     def _report_day(self, day: DayTimes) -> None:
-        """One line per job, then the total; the eligibility sweep against its target."""
+        """The day's total against its target (issue 18: the first run <= 20 s, an ordinary day
+        <= 3 s, all jobs together), then one line per job."""
         out = self.stdout.write
-        out(f"\nDaily jobs, {day.name.lower()} ({day.on.isoformat()}): {day.total:.1f} s")
+        target = TARGET_SWEEP_S if day.name.startswith("First") else TARGET_ORDINARY_DAY_S
+        verdict = "met" if day.total <= target else "MISSED"
+        out(
+            f"\nDaily jobs, {day.name.lower()} ({day.on.isoformat()}): {day.total:.1f} s; "
+            f"target <= {target:.0f} s for all jobs: {verdict}"
+        )
         for label, seconds, summary in day.jobs:
-            verdict = ""
-            if label == "Eligibility sweep":
-                verdict = f"; target <= {TARGET_SWEEP_S:.0f} s: " + (
-                    "met" if seconds <= TARGET_SWEEP_S else "MISSED"
-                )
-            out(f"  {label:<20} {seconds:>7.1f} s  {summary}{verdict}")
+            out(f"  {label:<20} {seconds:>7.1f} s  {summary}")
 
     def _report(self, results: list[PageResult]) -> None:
         out = self.stdout.write
