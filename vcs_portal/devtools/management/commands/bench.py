@@ -123,6 +123,18 @@ class PageResult:
 FLOOR = "Signed-in floor (health check)"
 
 
+def _cpu_calibration() -> float:
+    """Seconds for a plain Python loop of ten million additions (best of three): how fast this
+    machine runs Python, so the page figures of two machines can be compared."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for n in range(10_000_000):
+            total += n
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def _percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
@@ -356,7 +368,9 @@ class Command(BaseCommand):
                 f"VLO {vlo.get_full_name()} ({open_count} open cases; the caseload page lists the "
                 f"team's), manager {manager.get_full_name()}, regional manager "
                 f"{regional.get_full_name()} ({regional.region}). {requests} requests per page; "
-                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.\n"
+                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; this CPU runs "
+                f"a 10-million-step Python loop in {_cpu_calibration():.2f} s (figures from machines "
+                "compare in proportion to it).\n"
             )
             caseload = reverse("victims:caseload")
             last_page = max(1, -(-Case.objects.visible_to(vlo).count() // 25))  # the team's, in pages
