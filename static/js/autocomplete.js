@@ -50,12 +50,9 @@ export async function initAutocompletes (root = document) {
         )
       },
       tNoResults: () => 'No offence matches: try another word',
-      tStatusQueryTooShort: (n) => `Type ${n} or more characters for results`
+      tStatusQueryTooShort: (n) => `Type ${n} or more characters for results`,
+      // A field in error keeps GOV.UK's red border on the input that replaces the select.
+      inputClasses: select.closest('.govuk-form-group--error') ? 'govuk-input--error' : null
     })
-    // The library names its input after the select; GOV.UK error styling follows the select's.
-    if (select.classList.contains('govuk-select--error')) {
-      const input = document.getElementById(select.id)
-      if (input) input.classList.add('autocomplete__input--error')
-    }
   }
 }

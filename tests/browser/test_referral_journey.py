@@ -18,6 +18,7 @@ from victims.models import Case
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Past dates relative to the day these tests were written (22 November 2026), not a frozen clock.
+RED = "rgb(202, 53, 53)"  # GOV.UK Frontend 5.x error colour ($govuk-error-colour, #ca3535)
 OFFENCE_DATE = dt.date(2026, 8, 1)
 SENTENCE_DATE = dt.date(2026, 10, 1)
 REFERRAL_RECEIVED = dt.date(2026, 10, 5)
@@ -105,6 +106,10 @@ def test_without_javascript_the_offence_is_chosen_in_the_plain_select_and_saved(
     expect(offence).to_have_js_property("tagName", "SELECT")
     expect(offence).to_have_class(re.compile(r"\bgovuk-select\b"))  # styled as a GOV.UK select
     expect(page.locator(".autocomplete__wrapper")).to_have_count(0)
+    # Left empty, the select is marked in error as a GOV.UK select is: the red border.
+    continue_(page)
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(offence).to_have_css("border-color", RED)
     offence.select_option(label="Robbery (Theft Act 1968 s.8(1))")
     fill_date(page, "offence_date", OFFENCE_DATE)
     page.get_by_label("Determinate custody").check()
@@ -132,3 +137,18 @@ def test_without_javascript_the_offence_is_chosen_in_the_plain_select_and_saved(
     expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
     assert [c.offence.code for c in case.sentence.counts.all()] == ["TA68_S8_ROBBERY"]
     context.close()
+
+
+def test_with_javascript_the_search_box_of_an_offence_in_error_has_the_red_border(page, live_server, vlo):
+    share_session(page, sign_in(Client(), vlo), live_server)
+    page.goto(f"{live_server.url}/referrals/new/")
+    page.get_by_label("First name").fill("Darren")
+    page.get_by_label("Last name").fill("Hale")
+    fill_date(page, "date_of_birth", dt.date(1985, 6, 1))
+    continue_(page)
+    expect(page.locator(".autocomplete__wrapper input#id_offence")).to_be_visible()
+    continue_(page)  # nothing chosen
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    search_box = page.locator(".autocomplete__wrapper input#id_offence")
+    expect(search_box).to_have_class(re.compile(r"\bgovuk-input--error\b"))
+    expect(search_box).to_have_css("border-color", RED)
