@@ -125,3 +125,17 @@ def test_bench_times_every_daily_job_for_the_first_run_and_the_ordinary_day_afte
         assert "sentences checked" in eligibility, day
         assert not re.search(r"\b0 sentences checked", eligibility), day  # timed on a fresh day, both days
     assert Task.objects.count() == tasks  # rolled back
+
+
+def test_bench_letters_prints_both_letter_targets_and_leaves_no_letter_behind():
+    from vcs_portal.letters.models import Letter
+
+    out = io.StringIO()
+    call_command("bench_letters", count=2, cases=2, stdout=out)
+
+    text = out.getvalue()
+    assert re.search(r"ratio our render / bare: \d+\.\d\d \(target <= 1\.2: (met|NOT met)\)", text)
+    pace = r"our render: \d+ letters a minute \(target >= 800: (met|NOT met); bare WeasyPrint alone: \d+\)"
+    assert re.search(pace, text)
+    assert "PDFs stored by the full pipeline: 2; all rolled back" in text
+    assert not Letter.objects.exists()
