@@ -128,8 +128,10 @@ def test_bench_times_every_daily_job_for_the_first_run_and_the_ordinary_day_afte
 
 
 def test_bench_letters_prints_both_letter_targets_and_leaves_no_letter_behind():
-    from vcs_portal.letters.models import Letter
+    from vcs_portal.letters.default_templates import templates_load
+    from vcs_portal.letters.models import Letter, LetterTemplate
 
+    templates_load(LetterTemplate)  # the default wording (a transactional test may have emptied it)
     out = io.StringIO()
     call_command("bench_letters", count=2, cases=2, stdout=out)
 
