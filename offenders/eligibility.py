@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vcs_portal.core.pages import lower_first
+from vcs_portal.core.prepared import Prepared
 
 from .models import (
     HOSPITAL_TYPES,
@@ -691,8 +692,16 @@ class AssessmentChange:
     result: Assessment
 
 
-def _latest(sentence: Sentence) -> EligibilityAssessment | None:
-    return sentence.assessments.order_by("-assessed_at", "-pk").first()
+_latest_of_sentence: Prepared[EligibilityAssessment] = Prepared(
+    lambda sentence_id: EligibilityAssessment.objects.filter(sentence_id=sentence_id).order_by(
+        "-assessed_at", "-pk"
+    )[:1]
+)
+
+
+def latest_assessment(*, sentence_id: int) -> EligibilityAssessment | None:
+    """The sentence's stored assessment, newest first (the case page reads it on every view)."""
+    return _latest_of_sentence.first(sentence_id)
 
 
 @transaction.atomic
@@ -704,7 +713,7 @@ def sentence_assess(*, sentence: Sentence, today: date | None = None) -> Assessm
     # Serialise assessments of one sentence, so two at once cannot both add a row.
     list(Sentence.objects.select_for_update().filter(pk=sentence.pk).values_list("pk"))
     result = assess(sentence)
-    latest = _latest(sentence)
+    latest = latest_assessment(sentence_id=sentence.pk)
     if latest is not None and (latest.outcome, latest.rule) == (result.outcome, result.rule):
         return None
     EligibilityAssessment.objects.create(

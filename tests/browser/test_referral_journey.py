@@ -88,17 +88,22 @@ def test_vlo_records_a_referral_and_sees_it_on_the_caseload(browser_sign_in, liv
     assert case.officer == vlo
 
 
+def to_sentence_step(page, live_server) -> None:
+    """Record the offender (the referral's first step) and go on to the sentence."""
+    page.goto(f"{live_server.url}/referrals/new/")
+    page.get_by_label("First name").fill("Darren")
+    page.get_by_label("Last name").fill("Hale")
+    fill_date(page, "date_of_birth", dt.date(1985, 6, 1))
+    continue_(page)
+
+
 def test_without_javascript_the_offence_is_chosen_in_the_plain_select_and_saved(browser, live_server, vlo):
     """accessible-autocomplete is an enhancement: with JavaScript off the offence field stays the
     native select of the catalogue, and choosing in it records that offence on the case."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     share_session(page, sign_in(Client(), vlo), live_server)
-    page.goto(f"{live_server.url}/referrals/new/")
-    page.get_by_label("First name").fill("Darren")
-    page.get_by_label("Last name").fill("Hale")
-    fill_date(page, "date_of_birth", dt.date(1985, 6, 1))
-    continue_(page)
+    to_sentence_step(page, live_server)
 
     expect(page.get_by_role("heading", name="Sentence details", level=1)).to_be_visible()
     # The select itself, not the search-as-you-type box that takes its id when JavaScript runs.
@@ -141,11 +146,7 @@ def test_without_javascript_the_offence_is_chosen_in_the_plain_select_and_saved(
 
 def test_with_javascript_the_search_box_of_an_offence_in_error_has_the_red_border(page, live_server, vlo):
     share_session(page, sign_in(Client(), vlo), live_server)
-    page.goto(f"{live_server.url}/referrals/new/")
-    page.get_by_label("First name").fill("Darren")
-    page.get_by_label("Last name").fill("Hale")
-    fill_date(page, "date_of_birth", dt.date(1985, 6, 1))
-    continue_(page)
+    to_sentence_step(page, live_server)
     expect(page.locator(".autocomplete__wrapper input#id_offence")).to_be_visible()
     continue_(page)  # nothing chosen
     expect(page.locator(".govuk-error-summary")).to_be_visible()

@@ -19,11 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from offenders.eligibility import RULE_LABELS, assess
-from offenders.models import Eligibility, EligibilityAssessment, KeyDate
+from offenders.eligibility import RULE_LABELS, assess, latest_assessment
+from offenders.models import Eligibility, KeyDate
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role
-from vcs_portal.core.prepared import Prepared
 from vcs_portal.letters.selectors import case_letters_list
 from victims import deadlines
 from victims.models import TRANSITIONS, Case, CaseStatus, Standing
@@ -119,13 +118,6 @@ class EligibilityView:
     assessed_on: date | None
 
 
-_latest_assessment = Prepared(
-    lambda sentence_id: EligibilityAssessment.objects.filter(sentence_id=sentence_id).order_by(
-        "-assessed_at", "-pk"
-    )[:1]
-)
-
-
 def eligibility_for(case: Case) -> EligibilityView:
     """The case's own eligibility: its sentence's, weighed with its victim and recorded context.
 
@@ -134,7 +126,7 @@ def eligibility_for(case: Case) -> EligibilityView:
     the rules run again with this case's victim's date of birth and discretionary context, so the
     section says what the case's header says (``Case.standing``).
     """
-    stored = _latest_assessment.first(case.sentence_id)
+    stored = latest_assessment(sentence_id=case.sentence_id)
     if stored is not None and stored.outcome == Eligibility.STATUTORY:
         rule = RULE_LABELS.get(stored.rule, stored.rule)
         return EligibilityView(stored.outcome, rule, list(stored.reasons), stored.assessed_on)
