@@ -158,10 +158,6 @@ def case_contacts(*, case: Case) -> QuerySet[Contact]:
     )
 
 
-def case_referrals_out(*, case: Case) -> QuerySet[ReferralOut]:
-    return ReferralOut.objects.filter(case=case).select_related("recorded_by")
-
-
 @dataclass(frozen=True)
 class CaseWork:
     """A case's tasks and referrals out, as the case page shows them (its contacts are read apart,

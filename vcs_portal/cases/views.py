@@ -23,7 +23,7 @@ from offenders.eligibility import RULE_LABELS, assess, latest_assessment
 from offenders.models import Eligibility, KeyDate
 from vcs_portal.core.audit import audit_record
 from vcs_portal.core.models import AuditAction, Role
-from vcs_portal.letters.selectors import case_letters_list
+from vcs_portal.letters.selectors import case_letters
 from victims import deadlines
 from victims.models import TRANSITIONS, Case, CaseStatus, Standing
 from victims.selectors import case_get_for_user, case_key_dates, latest_key_dates
@@ -233,7 +233,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": timeline[:TIMELINE_ON_CASE_PAGE],
         "timeline_more": len(timeline) > TIMELINE_ON_CASE_PAGE,
         "can_change_status": bool(TRANSITIONS.get(case.status)),
-        "letters": case_letters_list(case=case, limit=LETTERS_ON_OVERVIEW + 1),
+        "letters": case_letters(case=case, limit=LETTERS_ON_OVERVIEW + 1),
         # A manager decides on an offer the statutory rules do not require (DOMAIN.md section 2).
         "can_decide": request.user.role == Role.MANAGER and case.awaiting_decision,
         # Also a statutory case flagged because the rules no longer cover it (the eligibility sweep).
@@ -263,7 +263,7 @@ def case_contacts_tab(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def case_letters_tab(request: HttpRequest, pk: int) -> HttpResponse:
     case, context = _tab(request, pk, "letters")
-    context["letters"] = case_letters_list(case=case)
+    context["letters"] = case_letters(case=case)
     return render(request, "cases/case_letters.html", context)
 
 

@@ -76,10 +76,6 @@ def letters_for_bulk_print(*, user: Any, on: date | None = None) -> QuerySet[Let
     )
 
 
-def case_letters(*, case: Case) -> QuerySet[Letter]:
-    return _base().filter(case=case).order_by("-created_at", "-pk")
-
-
 def _case_letters(case_id: int, limit: int | None) -> QuerySet[Letter]:
     letters = _base().filter(case_id=case_id).order_by("-created_at", "-pk")
     return letters[:limit] if limit is not None else letters
@@ -88,9 +84,9 @@ def _case_letters(case_id: int, limit: int | None) -> QuerySet[Letter]:
 _case_letters_read = Prepared(_case_letters)
 
 
-def case_letters_list(*, case: Case, limit: int | None = None) -> list[Letter]:
+def case_letters(*, case: Case, limit: int | None = None) -> list[Letter]:
     """The case's letters, newest first (``limit`` of them), as the case page and its Letters tab
-    list them; ``case_letters`` with its SQL compiled once (core/prepared.py)."""
+    list them, with SQL compiled once (core/prepared.py)."""
     return _case_letters_read.all(case.pk, fixed=(limit,))
 
 
