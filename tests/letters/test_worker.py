@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from urllib.parse import quote
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -65,10 +66,13 @@ def _worker(queue: str) -> subprocess.Popen:
     test database, with a visibility timeout short enough for the test to see a redelivery."""
     db = connection.settings_dict
     host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    # The embedded server (make test without DATABASE_URL) listens on a socket directory, which
+    # django-environ reads from a percent-encoded first path segment (scripts/with_services.py).
+    where = f"/{quote(host, safe='')}" if host.startswith("/") else f"{host}:{port}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "vcs_portal.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{db['USER']}@{where}/{db['NAME']}",
         "CELERY_VISIBILITY_TIMEOUT": "12",
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_TASK_SOFT_TIME_LIMIT": "8",
