@@ -90,6 +90,7 @@ class EligibilitySweepAdmin(AuditedAdmin):
         "not_eligible",
         "changed",
         "flagged_for_review",
+        "whole",
         "finished_at",
     ]
 

@@ -11,10 +11,12 @@ never closed by a rule.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -24,14 +26,17 @@ from django.utils import timezone
 from vcs_portal.core.pages import lower_first
 from vcs_portal.core.prepared import Prepared
 
+from . import models as offender_models
 from .models import (
     HOSPITAL_TYPES,
     INDETERMINATE_TYPES,
     NON_CUSTODIAL_TYPES,
+    RECHECK_TABLE,
     RESTRICTED_HOSPITAL_TYPES,
     Concurrency,
     Eligibility,
     EligibilityAssessment,
+    EligibilityRecheck,
     EligibilitySweep,
     Offence,
     Sentence,
@@ -754,23 +759,13 @@ COUNT_FACTS = (
 )
 
 
-def chunk_load(after_pk: int, size: int, offences: dict[int, Offence]) -> Chunk:
-    """The next ``size`` sentences after ``after_pk`` with their counts and offences, in two queries.
-
-    Counts come in one query by pk range and offences from the catalogue loaded once per sweep:
-    prefetch_related builds a queryset per sentence, which costs more than the rules themselves.
-    """
-    sentences = list(
-        Sentence.objects.filter(pk__gt=after_pk)
-        .select_related("offender")
-        .order_by("pk")
-        .only(*SENTENCE_FACTS)[:size]
-    )
-    if not sentences:
-        return []
+def _sentences_load(
+    sentences: list[Sentence], offences: dict[int, Offence], **counts_filter: object
+) -> Chunk:
+    """Attach each sentence's counts (one query, ``counts_filter``) and their offences from the catalogue."""
     by_sentence: dict[int, list[SentenceOffence]] = {s.pk: [] for s in sentences}
     counts = list(
-        SentenceOffence.objects.filter(sentence_id__gte=sentences[0].pk, sentence_id__lte=sentences[-1].pk)
+        SentenceOffence.objects.filter(**counts_filter)
         .order_by("sentence_id", "position", "pk")
         .only(*COUNT_FACTS)
     )
@@ -785,6 +780,49 @@ def chunk_load(after_pk: int, size: int, offences: dict[int, Offence]) -> Chunk:
         cache_offence(count, offences[count.offence_id])
         bucket.append(count)
     return [(sentence, by_sentence[sentence.pk]) for sentence in sentences]
+
+
+def _sentences(**filters: object) -> Iterable[Sentence]:
+    return Sentence.objects.filter(**filters).select_related("offender").order_by("pk").only(*SENTENCE_FACTS)
+
+
+def chunk_load(after_pk: int, size: int, offences: dict[int, Offence]) -> Chunk:
+    """The next ``size`` sentences after ``after_pk`` with their counts and offences, in two queries.
+
+    Counts come in one query by pk range and offences from the catalogue loaded once per sweep:
+    prefetch_related builds a queryset per sentence, which costs more than the rules themselves.
+    """
+    sentences = list(_sentences(pk__gt=after_pk)[:size])  # type: ignore[index]
+    if not sentences:
+        return []
+    return _sentences_load(
+        sentences, offences, sentence_id__gte=sentences[0].pk, sentence_id__lte=sentences[-1].pk
+    )
+
+
+def queued_sentences() -> list[int]:
+    """The sentences queued for a re-check now, by pk: one day's work (``EligibilityRecheck``)."""
+    return list(EligibilityRecheck.objects.order_by("sentence_id").values_list("sentence_id", flat=True))
+
+
+def chunk_load_queued(pks: list[int], offences: dict[int, Offence]) -> Chunk:
+    """Take these sentences off the re-check queue, with their counts and offences.
+
+    Call inside the transaction that stores their assessments: the queue's rows are deleted first,
+    so a change committed after this read waits for the transaction and queues its sentence again
+    (the triggers' insert then meets no row), and a crash puts the rows back. A queued sentence
+    since deleted is dropped.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {RECHECK_TABLE} WHERE sentence_id = ANY(%s) RETURNING sentence_id",  # noqa: S608 - a constant
+            [pks],
+        )
+        taken = sorted(row[0] for row in cursor.fetchall())
+    if not taken:
+        return []
+    sentences = list(_sentences(pk__in=taken))
+    return _sentences_load(sentences, offences, sentence_id__in=taken) if sentences else []
 
 
 def chunk_assess(chunk: Chunk, *, run_on: date, sweep: EligibilitySweep) -> dict[int, AssessmentChange]:
@@ -833,9 +871,28 @@ def chunk_assess(chunk: Chunk, *, run_on: date, sweep: EligibilitySweep) -> dict
     return changed
 
 
-def chunk_range(chunk: Chunk) -> dict[str, int]:
-    """A filter on ``sentence_id`` covering the chunk's pk range."""
-    return {"sentence_id__gte": chunk[0][0].pk, "sentence_id__lte": chunk[-1][0].pk}
+def chunk_range(chunk: Chunk) -> dict[str, object]:
+    """A filter on ``sentence_id`` for the chunk's sentences: their pk range, or their pks if scattered.
+
+    A walk's chunk is consecutive sentences, so its range is an index range scan whatever the
+    planner's statistics (a 2,000-id IN list can fall back to a table scan); a day's queued
+    sentences are scattered across the table, and their range could span all of it.
+    """
+    first, last = chunk[0][0].pk, chunk[-1][0].pk
+    if last - first < 2 * len(chunk):
+        return {"sentence_id__gte": first, "sentence_id__lte": last}
+    return {"sentence_id__in": [sentence.pk for sentence, _ in chunk]}
+
+
+def rules_fingerprint() -> str:
+    """What every assessment depends on besides the facts the triggers watch: the rules' code and
+    the custody threshold. A sweep that finds it changed checks every sentence; a changed offence
+    in the catalogue queues its own sentences (the trigger on ``Offence``)."""
+    digest = hashlib.sha256()
+    for module_file in (__file__, offender_models.__file__):
+        digest.update(Path(module_file).read_bytes())
+    digest.update(f"min_custody_months={min_custody_months()}".encode())
+    return digest.hexdigest()
 
 
 def _try_lock() -> bool:
@@ -852,13 +909,19 @@ def _unlock() -> None:
 def sentences_sweep(
     *, run_on: date, chunk_size: int = SWEEP_CHUNK_SIZE
 ) -> Iterator[tuple[EligibilitySweep, Chunk, dict[int, AssessmentChange]]]:
-    """Walk every sentence once for ``run_on``, yielding each chunk's changes inside its transaction.
+    """Re-check the sentences due for ``run_on``, yielding each chunk's changes inside its transaction.
+
+    An ordinary day takes only the sentences queued since the last sweep (``EligibilityRecheck``:
+    the triggers queue any change to a sentence, its counts, its offender's date of birth or an
+    offence it names). The first sweep, and any sweep after the rules or the custody threshold
+    changed (``rules_fingerprint``), walks every sentence instead, emptying the queue first.
 
     The caller (the victims app's sweep) flags cases for each chunk before the next is read, in
     the chunk's own transaction, so a crash loses at most one chunk whole. The day is claimed by
     its unique summary row, and a session advisory lock stops a second worker running alongside;
     a day already finished, or held by another worker, yields nothing. An unfinished row (a crashed
-    run) is redone, adding rows only where the last stored outcome still differs.
+    run) is redone: a walk from the start, adding rows only where the last stored outcome still
+    differs; a queue from where it stopped.
     """
     sweep, _ = EligibilitySweep.objects.get_or_create(run_on=run_on)
     if sweep.finished_at is not None or not _try_lock():
@@ -867,22 +930,51 @@ def sentences_sweep(
         sweep.refresh_from_db()  # A worker that held the lock may have finished since we read the row.
         if sweep.finished_at is not None:
             return
-        # A crashed run left partial tallies; this run recounts the whole day.
+        # A crashed run left partial tallies; this run recounts the day.
         sweep.started_at = timezone.now()
         sweep.sentences_checked = sweep.statutory = sweep.discretionary = sweep.not_eligible = 0
         sweep.changed = sweep.flagged_for_review = 0
+        sweep.rules_fingerprint = rules_fingerprint()
+        last = EligibilitySweep.objects.filter(finished_at__isnull=False).exclude(pk=sweep.pk).first()
+        sweep.whole = last is None or last.rules_fingerprint != sweep.rules_fingerprint
+        # Saved before the walk: a crashed walk leaves no finished sweep with these rules, so the
+        # next run walks again (the queue it emptied is covered by the walk).
+        sweep.save()
         offences = Offence.objects.in_bulk()  # the catalogue: a few hundred rows, read once
-        last_pk = 0
-        while True:
-            chunk = chunk_load(last_pk, chunk_size, offences)
-            if not chunk:
-                break
-            with transaction.atomic():
-                yield sweep, chunk, chunk_assess(chunk, run_on=run_on, sweep=sweep)
-            last_pk = chunk[-1][0].pk
-            if len(chunk) < chunk_size:
-                break
+        if sweep.whole:
+            yield from _walk(sweep, run_on=run_on, chunk_size=chunk_size, offences=offences)
+        else:
+            yield from _queue(sweep, run_on=run_on, chunk_size=chunk_size, offences=offences)
         sweep.finished_at = timezone.now()
         sweep.save()
     finally:
         _unlock()
+
+
+_Yield = Iterator[tuple[EligibilitySweep, Chunk, dict[int, AssessmentChange]]]
+
+
+def _walk(sweep: EligibilitySweep, *, run_on: date, chunk_size: int, offences: dict[int, Offence]) -> _Yield:
+    """Every sentence by pk; whatever the queue held before the walk began is in it."""
+    EligibilityRecheck.objects.all().delete()
+    last_pk = 0
+    while True:
+        chunk = chunk_load(last_pk, chunk_size, offences)
+        if not chunk:
+            break
+        with transaction.atomic():
+            yield sweep, chunk, chunk_assess(chunk, run_on=run_on, sweep=sweep)
+        last_pk = chunk[-1][0].pk
+        if len(chunk) < chunk_size:
+            break
+
+
+def _queue(sweep: EligibilitySweep, *, run_on: date, chunk_size: int, offences: dict[int, Offence]) -> _Yield:
+    """The sentences queued when the sweep began, a chunk at a time, each taken off in its own
+    transaction; a sentence queued (again) while it runs waits for the next day."""
+    pks = queued_sentences()
+    for start in range(0, len(pks), chunk_size):
+        with transaction.atomic():
+            chunk = chunk_load_queued(pks[start : start + chunk_size], offences)
+            if chunk:
+                yield sweep, chunk, chunk_assess(chunk, run_on=run_on, sweep=sweep)

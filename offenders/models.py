@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pghistory
+import pgtrigger
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -23,6 +24,12 @@ from vcs_portal.core.scope import ScopedQuerySet
 from vcs_portal.core.search import search_text
 
 from .register import display_name_for
+
+# The eligibility sweep's due work (``EligibilityRecheck``): database triggers queue a sentence
+# whenever a fact the rules read changes, however it changed (a service, the admin, an import, a
+# bulk update), so the daily sweep re-checks those sentences and not every sentence in the country.
+RECHECK_TABLE = "offenders_eligibilityrecheck"
+_QUEUE = f"INSERT INTO {RECHECK_TABLE} (sentence_id) VALUES (%s) ON CONFLICT DO NOTHING;"  # noqa: S608
 
 
 class SexualCondition(models.TextChoices):
@@ -121,6 +128,21 @@ class Offence(models.Model):
 
     class Meta:
         ordering = ["title"]
+        triggers = [
+            pgtrigger.Trigger(
+                name="offence_eligibility_recheck",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(),
+                # A changed entry (its schedules, its in-force dates) re-checks every sentence with it;
+                # a new entry changes nothing until a count names it, and the count queues its sentence.
+                func=(
+                    f"INSERT INTO {RECHECK_TABLE} (sentence_id) SELECT DISTINCT sentence_id "  # noqa: S608
+                    "FROM offenders_sentenceoffence WHERE offence_id = NEW.id "
+                    "ON CONFLICT DO NOTHING; RETURN NULL;"
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         ref = f"{self.statute} {self.section}".strip()
@@ -243,6 +265,18 @@ class Offender(models.Model):
             models.Index(
                 fields=["prison_number"], condition=~Q(prison_number=""), name="offender_prison_number_idx"
             ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="offender_eligibility_recheck",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__date_of_birth__df=pgtrigger.F("new__date_of_birth")),
+                func=(
+                    f"INSERT INTO {RECHECK_TABLE} (sentence_id) SELECT id FROM offenders_sentence "  # noqa: S608
+                    "WHERE offender_id = NEW.id ON CONFLICT DO NOTHING; RETURN NULL;"
+                ),
+            )
         ]
 
     def __str__(self) -> str:
@@ -386,6 +420,14 @@ class Sentence(Term):
 
     class Meta:
         ordering = ["-sentence_date", "-pk"]
+        triggers = [
+            pgtrigger.Trigger(
+                name="sentence_eligibility_recheck",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=_QUEUE % "NEW.id" + " RETURN NULL;",
+            )
+        ]
 
     def __str__(self) -> str:
         length = "" if self.is_indeterminate or not self.has_term else f", {self.term_display}"
@@ -420,6 +462,19 @@ class SentenceOffence(Term):
 
     class Meta:
         ordering = ["position", "pk"]
+        triggers = [
+            pgtrigger.Trigger(
+                name="count_eligibility_recheck",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                # A count moved to another sentence changes both; a deleted one, its old sentence.
+                func=(
+                    f"IF TG_OP <> 'DELETE' THEN {_QUEUE % 'NEW.sentence_id'} END IF; "
+                    f"IF TG_OP <> 'INSERT' THEN {_QUEUE % 'OLD.sentence_id'} END IF; "
+                    "RETURN NULL;"
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.offence)
@@ -543,12 +598,38 @@ class EligibilitySweep(models.Model):
     not_eligible = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     flagged_for_review = models.PositiveIntegerField(default=0)
+    whole = models.BooleanField(
+        "every sentence",
+        default=False,
+        help_text="Checked every sentence (the first sweep, or the rules changed), not only those queued.",
+    )
+    rules_fingerprint = models.CharField(
+        max_length=64, blank=True, help_text="The rules and the settings this sweep applied."
+    )
 
     class Meta:
         ordering = ["-run_on"]
 
     def __str__(self) -> str:
         return f"Eligibility sweep {self.run_on}"
+
+
+class EligibilityRecheck(models.Model):
+    """A sentence whose facts changed since the eligibility sweep last read them: the sweep's due work.
+
+    Written only by the database triggers on sentences, counts and offenders' dates of birth
+    (``RECHECK_TABLE``); the sweep deletes a row in the transaction that re-checks its sentence,
+    so a change committed while the sweep runs queues the sentence again for the next day. No
+    foreign key: a deleted sentence's row is dropped by the sweep that finds it gone.
+    """
+
+    sentence_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        db_table = RECHECK_TABLE
+
+    def __str__(self) -> str:
+        return f"Re-check sentence {self.sentence_id}"
 
 
 _newest_category: Prepared[SecurityCategoryChange] = Prepared(

@@ -157,7 +157,8 @@ def _result(sweep: EligibilitySweep) -> SweepResult:
 
 
 def eligibility_sweep(*, as_of: date, chunk_size: int = SWEEP_CHUNK_SIZE) -> SweepResult:
-    """Re-check every sentence once a day and flag the cases whose standing changed.
+    """Re-check the sentences due (those changed; every one on a first run or new rules) and flag
+    the cases whose standing changed.
 
     A second run the same day changes nothing and reports the finished day's figures (the day is
     claimed by its summary row; see ``offenders.eligibility.sentences_sweep``).
@@ -166,7 +167,8 @@ def eligibility_sweep(*, as_of: date, chunk_size: int = SWEEP_CHUNK_SIZE) -> Swe
         if not changes:
             continue
         cases = (
-            Case.objects.filter(**chunk_range(chunk), sentence_id__in=list(changes))
+            Case.objects.filter(**chunk_range(chunk))
+            .filter(sentence_id__in=list(changes))
             .exclude(status=CaseStatus.CLOSED)
             .select_related("victim")
             .order_by()

@@ -8,10 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from offenders.eligibility import sentences_sweep
 from offenders.models import (
     Concurrency,
     Eligibility,
     EligibilityAssessment,
+    EligibilityRecheck,
     EligibilitySweep,
     Sentence,
     SentenceType,
@@ -102,14 +104,114 @@ def test_second_run_the_same_day_is_a_no_op():
     assert EligibilityAssessment.objects.count() == 1
 
 
-def test_next_day_with_no_changes_adds_no_assessments_but_a_new_summary():
+def test_next_day_with_no_changes_checks_nothing_but_records_a_new_summary():
     wounding_sentence()
     theft_sentence()
     first = run(DAY)
     second = run(NEXT_DAY)
     assert second.pk != first.pk
-    assert (second.sentences_checked, second.changed) == (2, 0)
+    assert (first.whole, second.whole) == (True, False)
+    assert (second.sentences_checked, second.changed) == (0, 0)
+    assert second.finished_at is not None
     assert EligibilityAssessment.objects.count() == 2
+
+
+# --- what queues a sentence for the next day ---------------------------------------------------
+
+
+def test_a_bulk_update_outside_the_services_is_checked_the_next_day():
+    """The triggers see a change however it was made: here an UPDATE that calls no service."""
+    sentence = wounding_sentence()
+    case = case_on(sentence, statutory=True)
+    wounding_sentence()
+    run(DAY)
+    Sentence.objects.filter(pk=sentence.pk).update(years=None, months=8)
+    sweep = run(NEXT_DAY)
+    assert (sweep.sentences_checked, sweep.changed, sweep.flagged_for_review) == (1, 1, 1)
+    case.refresh_from_db()
+    assert case.needs_review
+
+
+def test_a_count_added_or_removed_is_checked_the_next_day():
+    sentence = SentenceFactory(years=3)
+    theft = SentenceOffenceFactory(sentence=sentence, offence=OffenceFactory(specified_violent=False))
+    run(DAY)
+    SentenceOffenceFactory(sentence=sentence, offence=OffenceFactory(specified_violent=True), position=2)
+    assert run(NEXT_DAY).changed == 1
+    assert EligibilityAssessment.objects.filter(sentence=sentence).first().outcome == Eligibility.STATUTORY
+    sentence.counts.exclude(pk=theft.pk).delete()
+    later = run(NEXT_DAY + dt.timedelta(days=1))
+    assert (later.sentences_checked, later.changed) == (1, 1)
+    assert EligibilityAssessment.objects.filter(sentence=sentence).first().outcome == Eligibility.NOT_ELIGIBLE
+
+
+def test_an_offender_date_of_birth_queues_each_of_their_sentences():
+    sentence = wounding_sentence()
+    SentenceFactory(offender=sentence.offender)
+    wounding_sentence()
+    run(DAY)
+    offender = sentence.offender
+    offender.date_of_birth = dt.date(1990, 1, 1)
+    offender.save()
+    assert run(NEXT_DAY).sentences_checked == 2
+
+
+def test_a_changed_offence_in_the_catalogue_queues_the_sentences_that_name_it():
+    sentence = theft_sentence()
+    theft_sentence()
+    run(DAY)
+    offence = sentence.counts.get().offence
+    offence.specified_violent = True
+    offence.save()
+    sweep = run(NEXT_DAY)
+    assert (sweep.sentences_checked, sweep.changed, sweep.whole) == (1, 1, False)
+
+
+def test_a_new_custody_threshold_checks_every_sentence(settings):
+    wounding_sentence(years=None, months=18)
+    theft_sentence()
+    run(DAY)
+    settings.VCS_ELIGIBILITY_MIN_CUSTODY_MONTHS = 24
+    sweep = run(NEXT_DAY)
+    assert (sweep.whole, sweep.sentences_checked, sweep.changed) == (True, 2, 1)
+
+
+def test_a_queued_sentence_since_deleted_is_dropped():
+    doomed = wounding_sentence()
+    run(DAY)
+    Sentence.objects.filter(pk=doomed.pk).update(months=2)
+    doomed.delete()
+    sweep = run(NEXT_DAY)
+    assert (sweep.sentences_checked, sweep.finished_at is not None) == (0, True)
+    assert not EligibilityRecheck.objects.exists()
+
+
+def test_a_change_made_while_its_sentence_is_checked_waits_for_the_next_day():
+    """The sweep takes a sentence off the queue before reading it: a change in the same moment
+    (here, in the sweep's own transaction, as the case flagging runs) queues it again."""
+    sentence = wounding_sentence()
+    run(DAY)
+    Sentence.objects.filter(pk=sentence.pk).update(court="Leeds Crown Court")
+    for _sweep, chunk, _changes in sentences_sweep(run_on=NEXT_DAY):
+        assert [s.pk for s, _ in chunk] == [sentence.pk]
+        assert not EligibilityRecheck.objects.exists()
+        Sentence.objects.filter(pk=sentence.pk).update(years=None, months=8)
+    assert list(EligibilityRecheck.objects.values_list("sentence_id", flat=True)) == [sentence.pk]
+    assert run(NEXT_DAY + dt.timedelta(days=1)).changed == 1
+
+
+def test_a_crashed_day_of_the_queue_goes_on_from_where_it_stopped():
+    for _ in range(3):
+        wounding_sentence()
+    run(DAY)
+    Sentence.objects.update(months=1)
+    sweeping = sentences_sweep(run_on=NEXT_DAY, chunk_size=2)
+    next(sweeping)
+    next(sweeping)  # the first chunk is stored; the worker dies while the second is checked
+    sweeping.close()
+    assert EligibilityRecheck.objects.count() == 1
+    assert run(NEXT_DAY, chunk_size=2).sentences_checked == 1
+    assert not EligibilityRecheck.objects.exists()
 
 
 def test_a_crashed_run_is_redone():
@@ -148,14 +250,24 @@ def one_of_each_kind() -> None:
 
 
 def test_sweep_queries_do_not_grow_with_the_number_of_sentences():
+    """Neither the walk of every sentence nor a day's queue makes a query per sentence."""
     one_of_each_kind()
-    with CaptureQueriesContext(connection) as few:
+    with CaptureQueriesContext(connection) as few_walked:
         assert run(DAY).flagged_for_review == 4
+    one_of_each_kind()
+    with CaptureQueriesContext(connection) as few_queued:
+        assert run(NEXT_DAY).flagged_for_review == 4
     for _ in range(5):
         one_of_each_kind()
-    with CaptureQueriesContext(connection) as many:
-        assert run(NEXT_DAY).flagged_for_review == 20
-    assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as many_queued:
+        assert run(NEXT_DAY + dt.timedelta(days=1)).flagged_for_review == 20
+    EligibilitySweep.objects.all().delete()  # no finished sweep: the next walks every sentence
+    Case.objects.update(needs_review=False)
+    EligibilityAssessment.objects.all().delete()
+    with CaptureQueriesContext(connection) as many_walked:
+        assert run(DAY).flagged_for_review == 28
+    assert len(many_queued) == len(few_queued)
+    assert len(many_walked) == len(few_walked)
 
 
 # --- an appeal that takes the sentence below 12 months ----------------------------------------

@@ -19,8 +19,9 @@ cost every page pays before its view runs is on the table beside the pages.
 
 Then the daily jobs, each on its own line, for two days: the first run on the dataset (a day
 the eligibility sweep has not run, so it checks every sentence and the other jobs make their
-first work) and the ordinary day after (also a fresh day for the eligibility sweep, so it is
-counted in both); then the letters bench (``bench_letters``) when that app is installed.
+first work) and the ordinary day after, with a day's changes (``DAILY_SENTENCE_CHANGES``
+sentences edited, which the sweep re-checks); then the letters bench (``bench_letters``) when
+that app is installed.
 Each page, the comparison and the two days run in a transaction of their own that is rolled back,
 so the sessions, audit rows, tasks and sweep results the bench makes leave no trace.
 
@@ -55,7 +56,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
@@ -63,7 +64,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from offenders.models import EligibilitySweep, EventKind, SentenceEvent
+from offenders.models import EligibilitySweep, EventKind, Sentence, SentenceEvent
 from vcs_portal.core.models import Role, User
 from vcs_portal.devtools.breakdown import timed_parts
 from vcs_portal.operations.daily import DAILY_JOBS, daily_jobs_run
@@ -275,6 +276,17 @@ def _fresh_days() -> tuple[date, date]:
     return first, first + timedelta(days=1)
 
 
+# An ordinary day's changes to sentences, which the eligibility sweep re-checks: about what a
+# national service's VLOs record in a day (new referrals' sentences, appeals, corrections).
+DAILY_SENTENCE_CHANGES = 200
+
+
+def _a_days_changes() -> None:
+    """Touch the day's sentences as a VLO's edit would, so the triggers queue them for the sweep."""
+    pks = list(Sentence.objects.order_by("?").values_list("pk", flat=True)[:DAILY_SENTENCE_CHANGES])
+    Sentence.objects.filter(pk__in=pks).update(court=F("court"))
+
+
 def _daily_jobs(name: str, on: date) -> DayTimes:
     """Run every daily job for ``on``, in order, timing each (the list run_daily_jobs runs)."""
     jobs = []
@@ -428,10 +440,9 @@ class Command(BaseCommand):
             if not options["no_sweep"]:
                 with _rolled_back():
                     first, after = _fresh_days()
-                    days = [
-                        _daily_jobs("First run on the dataset", first),
-                        _daily_jobs("The ordinary day after", after),
-                    ]
+                    days = [_daily_jobs("First run on the dataset", first)]
+                    _a_days_changes()
+                    days.append(_daily_jobs("The ordinary day after", after))
         self._report(results)
         self._report_admin(comparisons)
         if options["json"]:
