@@ -140,6 +140,20 @@ def annual_letter_period(case: Case, as_of: date) -> AnnualPeriod | None:
     )
 
 
+def annual_next_opens(case: Case, as_of: date) -> date:
+    """The day the window of the case's next annual letter opens, after the one due by ``as_of``
+    (``annual_letter_period``): until then that rule cannot ask for anything new, so the sweeps
+    need not read the case (``Case.next_annual_on``)."""
+    opens = as_of + timedelta(days=settings.VCS_ANNUAL_LETTER_WINDOW_DAYS)
+    period = annual_letter_period(case, as_of)
+    index = period.index + 1 if period is not None else 1
+    due = annual_cycle_due(case.status_changed_on, index)
+    while due <= opens:  # an anchor in the future (a date corrected forward) or a run for a later day
+        index += 1
+        due = annual_cycle_due(case.status_changed_on, index)
+    return due - timedelta(days=settings.VCS_ANNUAL_LETTER_WINDOW_DAYS)
+
+
 def annual_letter_detail(period: AnnualPeriod) -> str:
     return (
         f"Due {_d(period.due)}: {period.rule}. Say what has changed, including the current security "

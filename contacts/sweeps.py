@@ -10,8 +10,8 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from offenders.models import EventKind, KeyDate, SentenceEvent
@@ -170,14 +170,58 @@ def annual_letter_cases() -> QuerySet[Case]:
     return Case.objects.filter(status=CaseStatus.OPTED_IN, contact_level__in=rules.ANNUAL_LEVELS)
 
 
+def annual_due_q(as_of: date, prefix: str = "") -> Q:
+    """Cases the annual-letter rule may ask something new of on ``as_of``: never looked at since a
+    change (``Case.next_annual_on`` empty), or their next letter's window has opened."""
+    return Q(**{f"{prefix}next_annual_on__isnull": True}) | Q(**{f"{prefix}next_annual_on__lte": as_of})
+
+
+def annual_letter_cases_due(as_of: date) -> QuerySet[Case]:
+    """The annual cases to read on ``as_of``: a day's worth, through ``case_annual_due_idx``."""
+    return annual_letter_cases().filter(annual_due_q(as_of))
+
+
+def annual_next_record(looked: list[Case], as_of: date) -> None:
+    """Store each case's next window (``rules.annual_next_opens``), in one statement.
+
+    Only where the case is still as it was read: a change committed since (which the trigger
+    marks by emptying the column) must not be overwritten, or the case would wait a year.
+    """
+    if not looked:
+        return
+    rows = [(c.pk, rules.annual_next_opens(c, as_of), c.status_changed_on, c.contact_level) for c in looked]
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS c SET next_annual_on = v.opens "  # noqa: S608 - the model's own table
+            "FROM unnest(%s::bigint[], %s::date[], %s::date[], %s::text[]) AS v(id, opens, anchor, level) "
+            "WHERE c.id = v.id AND c.status = %s AND c.status_changed_on = v.anchor "
+            "AND c.contact_level = v.level",
+            [
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+                [r[2] for r in rows],
+                [r[3] for r in rows],
+                CaseStatus.OPTED_IN,
+            ],
+        )
+
+
 def _annual_letter_tasks(today: date) -> int:
+    """The annual tasks due: only the cases whose next window has opened are read."""
     created = 0
-    cases = annual_letter_cases()
+    cases = annual_letter_cases_due(today)
     keys = annual_keys(cases.values("pk"))
+    looked: list[Case] = []
     for case in cases.select_related("officer").iterator(chunk_size=500):
         period = rules.annual_letter_period(case, today)
         if period is not None:
             created += annual_letter_task_ensure(case=case, period=period, have=keys.get(case.pk, {}))
+        looked.append(case)
+        if len(looked) == 500:
+            annual_next_record(looked, today)
+            looked = []
+    annual_next_record(looked, today)
     return created
 
 
@@ -185,7 +229,9 @@ def _annual_tasks_close(today: date) -> int:
     """Close the annual tasks the rule no longer asks for: a later letter is now due (this one
     was missed), or the victim no longer wants yearly letters."""
     closed = 0
-    for task in Task.objects.open().filter(kind=TaskKind.ANNUAL_LETTER).select_related("case"):
+    # Only a new window or a change to the case makes a task obsolete (``annual_due_q``).
+    tasks = Task.objects.open().filter(kind=TaskKind.ANNUAL_LETTER)
+    for task in tasks.filter(annual_due_q(today, "case__")).select_related("case"):
         case = task.case
         period = rules.annual_letter_period(case, today)
         if period is None:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import pghistory
+import pgtrigger
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -286,7 +287,15 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(first_contact_overdue_q(today) | escalation_overdue_q(today))
 
 
-@pghistory.track(model_name="CaseHistory", obj_field=pghistory.ObjForeignKey(related_name="history"))
+# The cases the annual-letter rule can apply to (``contacts.rules.annual_letter_period``).
+ANNUAL_CASES = Q(status="opted_in", contact_level__in=[ContactLevel.ANNUAL, ContactLevel.ALL_KEY_STAGES])
+
+
+@pghistory.track(
+    model_name="CaseHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+    exclude=["next_annual_on"],  # the sweep's bookkeeping, not a fact about the case
+)
 class Case(models.Model):
     """One victim's place in the scheme for one sentence."""
 
@@ -343,6 +352,14 @@ class Case(models.Model):
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    next_annual_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day the next annual letter's window opens, kept by the deadline sweep so a day "
+        "reads only the cases due; empty until the sweep has looked, and emptied by a trigger when "
+        "the status, the opt-in date or the contact level changes.",
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -393,6 +410,17 @@ class Case(models.Model):
                 ],
                 name="case_team_dashboard_idx",
             ),
+            # The annual-letter sweeps: the cases whose next window has opened (or never looked at).
+            models.Index(fields=["next_annual_on"], condition=ANNUAL_CASES, name="case_annual_due_idx"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="case_annual_reschedule",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("status", "status_changed_on", "contact_level", "created_at"),
+                func="NEW.next_annual_on := NULL; RETURN NEW;",
+            )
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts import services
 from contacts.models import Priority, Task, TaskKind, TaskStatus
-from contacts.sweeps import deadline_sweep
+from contacts.sweeps import annual_letter_cases_due, annual_next_record, deadline_sweep
 from offenders.models import KeyDate
 from tests.contacts.factories import TaskFactory
 from tests.factories import ManagerFactory
@@ -219,6 +219,52 @@ def test_next_years_letter_follows_this_years(make_case, vlo):
     services.task_complete(actor=vlo, task=Task.objects.get(), outcome="Sent")
     assert sweep(dt.date(2027, 5, 10))["annual-letter tasks created"] == 1
     assert set(Task.objects.values_list("dedupe_key", flat=True)) == {"annual:2026", "annual:2027"}
+
+
+# --- the annual cases a day reads -----------------------------------------------------------
+
+
+def test_the_sweep_records_when_the_next_letter_is_next_due_to_be_looked_at(make_case):
+    case = opted_in(make_case)
+    assert case.next_annual_on is None  # never looked at
+    sweep()
+    case.refresh_from_db()
+    assert case.next_annual_on == dt.date(2027, 5, 2)  # 30 days before 1 June 2027
+
+
+def test_a_case_whose_next_window_has_not_opened_is_not_read(make_case):
+    case = opted_in(make_case)
+    assert list(annual_letter_cases_due(TODAY)) == [case]
+    sweep()
+    assert not annual_letter_cases_due(TODAY + dt.timedelta(days=1)).exists()
+    assert list(annual_letter_cases_due(dt.date(2027, 5, 2))) == [case]
+
+
+def test_a_new_contact_level_is_read_the_next_day(make_case):
+    """A trigger empties the bookkeeping when the level changes, however it changed."""
+    case = opted_in(make_case, level=ContactLevel.RELEASE_MONTH)
+    sweep()
+    type(case).objects.filter(pk=case.pk).update(next_annual_on=dt.date(2030, 1, 1))  # as if looked at
+    type(case).objects.filter(pk=case.pk).update(contact_level=ContactLevel.ANNUAL)
+    case.refresh_from_db()
+    assert case.next_annual_on is None
+    assert sweep(TODAY + dt.timedelta(days=1))["annual-letter tasks created"] == 1
+
+
+def test_a_window_opened_on_a_missed_day_is_caught_up(make_case, vlo):
+    opted_in(make_case)
+    sweep()
+    services.task_complete(actor=vlo, task=Task.objects.get(), outcome="Sent")
+    assert sweep(dt.date(2027, 5, 20))["annual-letter tasks created"] == 1  # 18 days late
+    assert Task.objects.filter(dedupe_key="annual:2027").exists()
+
+
+def test_the_next_window_is_not_stored_over_a_change_made_since_the_case_was_read(make_case):
+    case = opted_in(make_case)
+    type(case).objects.filter(pk=case.pk).update(status_changed_on=dt.date(2025, 9, 1))  # read before this
+    annual_next_record([case], TODAY)
+    case.refresh_from_db()
+    assert case.next_annual_on is None
 
 
 def key_date(case, kind, on, **kwargs):

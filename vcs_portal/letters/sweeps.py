@@ -15,11 +15,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 
 from contacts import rules
 from contacts.models import Priority, Task, TaskKind, TaskStatus
 from contacts.services import task_close, task_ensure
-from contacts.sweeps import annual_keys, annual_letter_cases, annual_letter_task_ensure
+from contacts.sweeps import annual_due_q, annual_keys, annual_letter_cases, annual_letter_task_ensure
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
 from parole.models import ParoleReview
 from vcs_portal.core.models import Role, Team, User
@@ -67,7 +68,10 @@ def annual_letter_sweep(*, as_of: date) -> SweepResult:
     A draft of an earlier year that was never sent is cancelled once the next one is due.
     """
     result = SweepResult.of("Annual letters", ["letters drafted", "tasks created", "drafts cancelled"])
-    cases = annual_letter_cases()
+    # A letter is drafted for an open annual task: the cases with one, and those whose next window
+    # has opened (their task may not exist yet, when this sweep runs before the deadline sweep).
+    with_task = Task.objects.open().filter(kind=TaskKind.ANNUAL_LETTER, case_id=OuterRef("pk"))
+    cases = annual_letter_cases().filter(annual_due_q(as_of) | Q(Exists(with_task)))
     keys = annual_keys(cases.values("pk"))
     open_keys = set(
         Task.objects.open()
