@@ -17,7 +17,7 @@ from django.utils import timezone
 from offenders.models import EventKind, KeyDate, SentenceEvent
 from vcs_portal.core.models import Role, User
 from vcs_portal.core.pages import govuk_date as _d
-from vcs_portal.core.sweeps import SweepResult
+from vcs_portal.core.sweeps import SweepResult, sweep_last_finished
 from victims.models import Case, CaseStatus
 
 from . import rules
@@ -318,12 +318,20 @@ def deadline_sweep(*, as_of: date) -> SweepResult:
     )
 
 
+ALERTS_SWEEP = "Alerts sweep"
+
+
 def alerts_sweep(*, as_of: date, lookback_days: int | None = None) -> SweepResult:
-    """Re-run the alerts for events and key dates recorded in the last ``lookback_days``, so an
-    alert missed at the time (an error, a deploy) is made now."""
+    """Re-run the alerts for events and key dates recorded since the sweep last finished (from the
+    start of that day, at most ``VCS_ALERT_LOOKBACK_DAYS`` back; or the last ``lookback_days``),
+    so an alert missed at the time (an error, a deploy) is made now, and an ordinary day reads
+    only a day's records."""
     today = as_of
     if lookback_days is None:
         lookback_days = settings.VCS_ALERT_LOOKBACK_DAYS
+        last = sweep_last_finished(ALERTS_SWEEP, before=today)
+        if last is not None:
+            lookback_days = min(lookback_days, (today - last).days)
     since = timezone.make_aware(datetime.combine(today - timedelta(days=lookback_days), datetime.min.time()))
     alerts: list[Alert] = [
         event_alert(event)
@@ -337,4 +345,4 @@ def alerts_sweep(*, as_of: date, lookback_days: int | None = None) -> SweepResul
             alert = key_date_alert(current)
             if alert is not None:
                 alerts.append(alert)
-    return SweepResult("Alerts sweep", {"alert tasks created": alerts_create(alerts, actor=None)})
+    return SweepResult(ALERTS_SWEEP, {"alert tasks created": alerts_create(alerts, actor=None)})

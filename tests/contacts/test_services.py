@@ -22,13 +22,15 @@ from contacts.models import (
     TaskKind,
     TaskStatus,
 )
-from contacts.sweeps import alerts_sweep
+from contacts.sweeps import ALERTS_SWEEP, alerts_sweep
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent, SentenceType
 from tests.contacts.factories import ContactFactory, ReferralOutFactory, TaskFactory
 from tests.factories import ManagerFactory, UserFactory
 from tests.victims.factories import CaseFactory
 from vcs_portal.cases.selectors import case_timeline
 from vcs_portal.core.models import AuditAction, AuditEvent
+from vcs_portal.core.sweeps import sweep_finished, sweep_last_finished
+from vcs_portal.operations.daily import DAILY_JOBS, daily_jobs_run
 from victims.models import CaseStatus, ContactLevel
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -577,6 +579,36 @@ def test_alerts_sweep_ignores_events_older_than_the_lookback(vlo, opted_in):
     )
     assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 0
     assert alerts_sweep(as_of=TODAY, lookback_days=60)["alert tasks created"] == 1
+
+
+def missed_release(opted_in, vlo, *, days_ago: int) -> SentenceEvent:
+    """A release recorded ``days_ago`` whose alert was never made (the service's call failed)."""
+    return SentenceEvent.objects.create(
+        sentence=opted_in.sentence,
+        kind=EventKind.RELEASE,
+        occurred_on=dt.date(2026, 5, 19),
+        recorded_by=vlo,
+        recorded_at=NOW - dt.timedelta(days=days_ago),
+    )
+
+
+def test_alerts_sweep_looks_back_only_to_the_day_it_last_finished(vlo, opted_in):
+    sweep_finished(ALERTS_SWEEP, as_of=TODAY - dt.timedelta(days=1))
+    missed_release(opted_in, vlo, days_ago=3)  # before the last run: that run would have made it
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 0
+    missed_release(opted_in, vlo, days_ago=0)
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 1
+
+
+def test_alerts_sweep_after_a_missed_week_reads_the_week(vlo, opted_in):
+    sweep_finished(ALERTS_SWEEP, as_of=TODAY - dt.timedelta(days=8))
+    missed_release(opted_in, vlo, days_ago=6)
+    assert alerts_sweep(as_of=TODAY)["alert tasks created"] == 1
+
+
+def test_the_daily_jobs_record_each_finished_sweep(vlo, opted_in):
+    daily_jobs_run(as_of=TODAY, jobs=[job for job in DAILY_JOBS if job.sweep is alerts_sweep])
+    assert sweep_last_finished(ALERTS_SWEEP, before=TODAY) == TODAY
 
 
 def test_a_conditional_release_date_alerts_the_victim(vlo, opted_in):

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from . import services
 from .admin_audit import AuditedAdmin, audit_registered_admins
-from .models import AuditEvent, Region, Role, Team, User
+from .models import AuditEvent, Region, Role, SweepRun, Team, User
 
 # Admins that django-otp (authenticators), axes (sign-in attempts), celery-beat and auth registered
 # before this module: every one of their creates, changes and deletes is audited too.
@@ -134,4 +134,22 @@ class AuditEventAdmin(AuditedAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(AuditedAdmin):
+    """When each daily job last finished, by day: read-only (operations.daily writes it)."""
+
+    list_display = ["job", "as_of", "finished_at"]
+    list_filter = ["job"]
+    date_hierarchy = "as_of"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -280,3 +280,21 @@ class AccessAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.distinct_victims} victims ({self.hour:%Y-%m-%d %H:00})"
+
+
+class SweepRun(models.Model):
+    """A daily job that finished for a day (``operations.daily``): where its next catch-up starts.
+
+    A sweep that looks back over recent records (the alerts sweep) looks back only to the last
+    day it finished, so an ordinary day reads a day's records, and a missed week reads the week.
+    """
+
+    job = models.CharField(max_length=60, help_text="The sweep's name, as its result prints it.")
+    as_of = models.DateField()
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "as_of"], name="sweep_run_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} for {self.as_of}"

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from .models import SweepRun
 
 
 @dataclass
@@ -41,3 +46,18 @@ class SweepResult:
         if self.errors:
             text += f", {self.errors} errors (see the log)"
         return text + "".join(f"; {note}" for note in self.notes)
+
+
+def sweep_last_finished(job: str, *, before: date) -> date | None:
+    """The latest day up to ``before`` for which the job last finished (``sweep_finished``)."""
+    return (
+        SweepRun.objects.filter(job=job, as_of__lte=before)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .first()
+    )
+
+
+def sweep_finished(job: str, *, as_of: date) -> None:
+    """Record that ``job`` finished its run for ``as_of`` (the daily jobs call it after each job)."""
+    SweepRun.objects.update_or_create(job=job, as_of=as_of, defaults={"finished_at": timezone.now()})

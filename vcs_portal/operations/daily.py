@@ -18,7 +18,7 @@ from datetime import date
 
 from contacts.sweeps import alerts_sweep, deadline_sweep
 from parole.sweeps import reoffer_sweep, vps_sweep
-from vcs_portal.core.sweeps import SweepResult
+from vcs_portal.core.sweeps import SweepResult, sweep_finished
 from vcs_portal.dashboards.services import upcoming_sweep
 from vcs_portal.letters.sweeps import annual_letter_sweep, escalation_sweep, release_alert_sweep
 from victims.eligibility import eligibility_sweep
@@ -66,7 +66,9 @@ def daily_jobs_run(*, as_of: date, jobs: list[DailyJob] | None = None) -> list[J
     runs: list[JobRun] = []
     for job in DAILY_JOBS if jobs is None else jobs:
         try:
-            runs.append(JobRun(job, job.sweep(as_of=as_of)))
+            result = job.sweep(as_of=as_of)
+            sweep_finished(result.name, as_of=as_of)
+            runs.append(JobRun(job, result))
         except Exception as exc:
             log.exception("Daily job %r failed for %s", job.label, as_of)
             runs.append(JobRun(job, None, exc))
