@@ -526,7 +526,11 @@ class SentenceEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
-        indexes = [models.Index(fields=["sentence", "-occurred_on"], name="event_sentence_idx")]
+        indexes = [
+            models.Index(fields=["sentence", "-occurred_on"], name="event_sentence_idx"),
+            # The sweeps' dates ahead (parole hearings within the re-offer window).
+            models.Index(fields=["kind", "occurred_on"], name="event_kind_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_on:%-d %B %Y}"

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 from contacts import rules
 from contacts.models import Priority, Task, TaskKind, TaskStatus
@@ -171,7 +172,24 @@ def reoffer_sweep(*, as_of: date) -> SweepResult:
     """
     result = SweepResult.of("Re-offer prompts", ["tasks created", "tasks closed"])
     open_prompts = list(Task.objects.open().filter(kind=TaskKind.REOFFER).select_related("case"))
-    candidates = Case.objects.filter(status__in=rules.REOFFER_STATUSES)
+    # Only the sentences with something that could prompt on ``as_of``, found through indexed
+    # dates: a PED, CRD or parole hearing within the window (any recorded value: the current one
+    # is read below), or an open parole review. Not every case outside the scheme.
+    horizon = as_of + timedelta(days=settings.VCS_REOFFER_WINDOW_DAYS)
+    due = (
+        Q(
+            sentence_id__in=KeyDate.objects.filter(
+                kind__in=REOFFER_KEY_DATES, date__range=(as_of, horizon)
+            ).values("sentence_id")
+        )
+        | Q(
+            sentence_id__in=SentenceEvent.objects.filter(
+                kind=EventKind.PAROLE_HEARING, occurred_on__range=(as_of, horizon)
+            ).values("sentence_id")
+        )
+        | Q(sentence_id__in=ParoleReview.objects.filter(outcome="").values("sentence_id"))
+    )
+    candidates = Case.objects.filter(due, status__in=rules.REOFFER_STATUSES)
     cases = {c.pk: c for c in candidates.select_related("officer")}
     cases.update({t.case_id: t.case for t in open_prompts if t.case_id not in cases})
     sentence_ids = {c.sentence_id for c in cases.values()}
@@ -187,7 +205,7 @@ def reoffer_sweep(*, as_of: date) -> SweepResult:
     # Every prompt already made for these cases, open or closed, in one read: an ordinary day asks
     # for thousands that exist, and a closed prompt is never made again (task_ensure's own rule).
     made_before = set(
-        Task.objects.filter(kind=TaskKind.REOFFER, case__status__in=rules.REOFFER_STATUSES).values_list(
+        Task.objects.filter(kind=TaskKind.REOFFER, case_id__in=list(cases)).values_list(
             "case_id", "dedupe_key"
         )
     )

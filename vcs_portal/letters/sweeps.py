@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat, Substr
 
 from contacts import rules
 from contacts.models import Priority, Task, TaskKind, TaskStatus
@@ -325,20 +326,34 @@ def _team_managers(team_ids: Iterable[int]) -> dict[int, User]:
     return found
 
 
+ESCALATION_PREFIX = rules.escalation_key(0).removesuffix("0")
+
+
+def _escalated_task_open() -> Exists:
+    """Whether the task an escalation (``overdue:<pk>``) was raised for is still open, and not
+    first contact's (which has its own escalation); the pk read from the key in SQL."""
+    escalated_pk = Cast(Substr(OuterRef("dedupe_key"), len(ESCALATION_PREFIX) + 1), BigIntegerField())
+    return Exists(Task.objects.open().filter(pk=escalated_pk).exclude(kind=TaskKind.FIRST_CONTACT))
+
+
 def _escalations_close(result: SweepResult) -> None:
     """Close the escalations whose task is no longer open (the service closes them at once; this
-    catches any closed another way) or whose case is not statutory."""
+    catches any closed another way) or whose case is not statutory.
+
+    The database picks them out, so a day reads only those to close, not every open escalation.
+    """
     escalations = list(
         Task.objects.open()
-        .filter(kind=TaskKind.ESCALATION, dedupe_key__startswith="overdue:")
+        .filter(kind=TaskKind.ESCALATION, dedupe_key__startswith=ESCALATION_PREFIX)
+        .filter(Q(case__statutory=False) | ~_escalated_task_open())
         .select_related("case")
     )
     if not escalations:
         return
-    pks = {int(t.dedupe_key.removeprefix("overdue:")) for t in escalations}
+    pks = {int(t.dedupe_key.removeprefix(ESCALATION_PREFIX)) for t in escalations}
     still_open = dict(Task.objects.open().filter(pk__in=pks).values_list("pk", "kind"))
     for escalation in escalations:
-        escalated = int(escalation.dedupe_key.removeprefix("overdue:"))
+        escalated = int(escalation.dedupe_key.removeprefix(ESCALATION_PREFIX))
         if not escalation.case.statutory:
             why = "Not a statutory case (discretionary): no statutory breach is raised"
         elif escalated not in still_open:
@@ -368,22 +383,26 @@ def escalation_sweep(*, as_of: date) -> SweepResult:
         .exclude(kind__in=[TaskKind.ESCALATION, TaskKind.FIRST_CONTACT])
         .exclude(owner__role=Role.MANAGER)  # a manager's own task has no one above it here
         .exclude(case__status=CaseStatus.CLOSED)
+        # Escalated before, open or closed: never raised again. Left to the database, so a day
+        # reads only the tasks newly overdue, not the whole backlog.
+        .exclude(
+            Exists(
+                Task.objects.filter(
+                    case_id=OuterRef("case_id"),
+                    kind=TaskKind.ESCALATION,
+                    dedupe_key=Concat(Value(ESCALATION_PREFIX), Cast(OuterRef("pk"), CharField())),
+                )
+            )
+        )
         .select_related("case", "owner")
         .order_by("pk")
     )
     if not overdue:
         return result
-    have = set(
-        Task.objects.filter(
-            kind=TaskKind.ESCALATION, dedupe_key__in=[rules.escalation_key(t.pk) for t in overdue]
-        ).values_list("dedupe_key", flat=True)
-    )
     managers = _team_managers({t.case.team_id for t in overdue})
     no_manager = 0
     for task in overdue:
         key = rules.escalation_key(task.pk)
-        if key in have:
-            continue
         manager = managers.get(task.case.team_id)
         if manager is None:
             no_manager += 1
