@@ -14,13 +14,13 @@ from datetime import date, datetime
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from offenders import services as offender_services
 from offenders.models import KeyDate, Sentence, SentenceEvent
-from vcs_portal.core.audit import audit_record
+from vcs_portal.core.audit import audit_record, audit_record_many
 from vcs_portal.core.csv import csv_text
 from vcs_portal.core.models import AuditAction, Role, Team, User
 from vcs_portal.core.pages import govuk_date as _d
@@ -100,6 +100,52 @@ def task_ensure(
     if created:
         audit_record(actor=actor, action=AuditAction.CREATE, obj=task, summary=f"task: {kind}")
     return task, created
+
+
+def tasks_ensure(tasks: list[Task], *, actor: User | None = None) -> int:
+    """``task_ensure`` for many new generated tasks at once (a sweep's first run makes thousands):
+    one INSERT and one audit INSERT, all or nothing. Returns how many were created.
+
+    The caller has checked that none exists. Should one have appeared since (another worker, a
+    VLO's page), the batch is rolled back and each is made with ``task_ensure``, which skips it.
+    Unsaved ``Task`` objects; an owner left empty is the case's officer.
+    """
+    if not tasks:
+        return 0
+    for task in tasks:
+        if not task.dedupe_key:
+            raise ValueError("A generated task needs a dedupe_key naming its rule and period.")
+        if task.owner_id is None:
+            task.owner_id = task.case.officer_id
+        task.created_by = actor
+    try:
+        with transaction.atomic():
+            made = Task.objects.bulk_create(tasks)
+            by_kind: dict[str, list[Task]] = defaultdict(list)
+            for task in made:
+                by_kind[task.kind].append(task)
+            for kind, of_kind in by_kind.items():
+                audit_record_many(
+                    actor=actor, action=AuditAction.CREATE, objs=list(of_kind), summary=f"task: {kind}"
+                )
+        return len(made)
+    except IntegrityError:
+        created = 0
+        for task in tasks:
+            task.pk = None
+            _, was_made = task_ensure(
+                case=task.case,
+                kind=task.kind,
+                dedupe_key=task.dedupe_key,
+                title=task.title,
+                detail=task.detail,
+                due_on=task.due_on,
+                owner=task.owner,
+                priority=task.priority,
+                actor=actor,
+            )
+            created += was_made
+        return created
 
 
 @transaction.atomic
@@ -685,24 +731,23 @@ def alerts_create(alerts: Iterable[Alert], *, actor: User | None) -> int:
             dedupe_key__in={a.dedupe_key for a in alerts},
         ).values_list("case_id", "dedupe_key")
     )
-    created = 0
+    new: dict[tuple[int, str], Task] = {}
     for alert in alerts:
         # Dated from when the fact was recorded, so a catch-up run gives the same date.
         due_on = deadlines.add_working_days(alert.recorded_on, ALERT_WORKING_DAYS)
         for case in by_sentence.get(alert.sentence_id, []):
-            if not alert_wanted(alert, case) or (case.pk, alert.dedupe_key) in existing:
+            key = (case.pk, alert.dedupe_key)
+            if not alert_wanted(alert, case) or key in existing or key in new:
                 continue
-            _, made = task_ensure(
+            new[key] = Task(
                 case=case,
                 kind=TaskKind.KEY_EVENT,
                 dedupe_key=alert.dedupe_key,
                 title=alert.title,
                 detail=alert.detail,
                 due_on=due_on,
-                actor=actor,
             )
-            created += made
-    return created
+    return tasks_ensure(list(new.values()), actor=actor)
 
 
 def alerts_for_event(*, event: SentenceEvent, actor: User | None = None) -> int:

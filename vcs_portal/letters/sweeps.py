@@ -20,7 +20,7 @@ from django.db.models.functions import Cast, Concat, Substr
 
 from contacts import rules
 from contacts.models import Priority, Task, TaskKind, TaskStatus
-from contacts.services import task_close, task_ensure
+from contacts.services import task_close, task_ensure, tasks_ensure
 from contacts.sweeps import annual_due_q, annual_keys, annual_letter_cases, annual_letter_task_ensure
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
 from parole.models import ParoleReview
@@ -401,27 +401,29 @@ def escalation_sweep(*, as_of: date) -> SweepResult:
         return result
     managers = _team_managers({t.case.team_id for t in overdue})
     no_manager = 0
+    escalations: list[Task] = []
     for task in overdue:
-        key = rules.escalation_key(task.pk)
         manager = managers.get(task.case.team_id)
         if manager is None:
             no_manager += 1
             continue
-        _, created = task_ensure(
-            case=task.case,
-            kind=TaskKind.ESCALATION,
-            dedupe_key=key,
-            title=f"Overdue task on {task.case.reference}: {task.title}"[:255],
-            detail=(
-                f"{task.owner} has had this task open since it was due on {task.due_on:%-d %B %Y}. "
-                "Agree with them how and when it will be done."
-            ),
-            # From the task's own due date, so a late run gives the same date.
-            due_on=task.due_on + timedelta(days=after + 1),
-            owner=manager,
-            priority=Priority.HIGH,
+        escalations.append(
+            Task(
+                case=task.case,
+                kind=TaskKind.ESCALATION,
+                dedupe_key=rules.escalation_key(task.pk),
+                title=f"Overdue task on {task.case.reference}: {task.title}"[:255],
+                detail=(
+                    f"{task.owner} has had this task open since it was due on {task.due_on:%-d %B %Y}. "
+                    "Agree with them how and when it will be done."
+                ),
+                # From the task's own due date, so a late run gives the same date.
+                due_on=task.due_on + timedelta(days=after + 1),
+                owner=manager,
+                priority=Priority.HIGH,
+            )
         )
-        result.add("tasks created", created)
+    result.add("tasks created", tasks_ensure(escalations))
     if no_manager:
         result.notes.append(f"{no_manager} overdue tasks have no manager to escalate to")
     return result
