@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from contacts import rules
 from contacts.models import Priority, Task, TaskKind, TaskStatus
-from contacts.services import task_close, task_ensure
+from contacts.services import task_close, task_ensure, tasks_close_each
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
 from vcs_portal.core.pages import govuk_date as _d
 from vcs_portal.core.pages import lower_first
@@ -50,7 +50,7 @@ def vps_overdue_due(statement: VictimPersonalStatement, as_of: date) -> date | N
 def _vps_tasks_close(as_of: date) -> int:
     """Close the VPS tasks that no longer apply: the hearing passed, was taken out or moved
     beyond the deadline, the review was decided, or the victim left the scheme."""
-    closed = 0
+    closing: list[tuple[Task, str, str]] = []
     tasks = (
         Task.objects.open().filter(kind__in=[TaskKind.VPS_DUE, TaskKind.VPS_OVERDUE]).select_related("case")
     )
@@ -75,8 +75,8 @@ def _vps_tasks_close(as_of: date) -> int:
             elif task.case.status in INACTIVE_STATUSES:
                 why = f"No longer needed: the victim is {CaseStatus(task.case.status).label.lower()}"
             if why:
-                closed += task_close(task=task, status=TaskStatus.CANCELLED, outcome=why, actor=None)
-    return closed
+                closing.append((task, TaskStatus.CANCELLED, why))
+    return tasks_close_each(closing, actor=None)
 
 
 def vps_sweep(*, as_of: date) -> SweepResult:

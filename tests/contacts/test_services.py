@@ -294,6 +294,53 @@ def test_owner_completes_a_task_with_an_outcome(vlo, case):
     assert task.completed_at is not None
 
 
+def test_tasks_ensure_makes_many_at_once_and_audits_each(case, vlo):
+    made = services.tasks_ensure(
+        [
+            Task(case=case, kind=TaskKind.KEY_EVENT, dedupe_key=f"event:{n}", title="T", due_on=TODAY)
+            for n in (1, 2)
+        ]
+    )
+    assert made == 2
+    tasks = list(Task.objects.order_by("dedupe_key"))
+    assert [(t.dedupe_key, t.owner) for t in tasks] == [("event:1", vlo), ("event:2", vlo)]
+    assert all(audit_rows(t, AuditAction.CREATE).count() == 1 for t in tasks)
+
+
+def test_tasks_ensure_skips_one_made_meanwhile_and_makes_the_rest(case):
+    services.task_ensure(case=case, kind=TaskKind.KEY_EVENT, dedupe_key="event:1", title="T", due_on=TODAY)
+    batch = [
+        Task(case=case, kind=TaskKind.KEY_EVENT, dedupe_key=f"event:{n}", title="T", due_on=TODAY)
+        for n in (1, 2)
+    ]
+    assert services.tasks_ensure(batch) == 1
+    assert sorted(Task.objects.values_list("dedupe_key", flat=True)) == ["event:1", "event:2"]
+
+
+def test_tasks_close_each_closes_many_with_their_reasons_audits_and_escalations(case, manager):
+    first, second, already = (TaskFactory(case=case) for _ in range(3))
+    services.task_close(task=already, status=TaskStatus.CANCELLED, outcome="Earlier", actor=None)
+    escalation = TaskFactory(
+        case=case, kind=TaskKind.ESCALATION, dedupe_key=f"overdue:{second.pk}", owner=manager
+    )
+    closed = services.tasks_close_each(
+        [
+            (first, TaskStatus.CANCELLED, "The hearing has passed"),
+            (second, TaskStatus.DONE, "Statement sent"),
+            (already, TaskStatus.CANCELLED, "Again"),
+        ],
+        actor=None,
+    )
+    assert closed == 2
+    rows = {t.pk: (t.status, t.outcome) for t in Task.objects.all()}
+    assert rows[first.pk] == (TaskStatus.CANCELLED, "The hearing has passed")
+    assert rows[second.pk] == (TaskStatus.DONE, "Statement sent")
+    assert rows[already.pk] == (TaskStatus.CANCELLED, "Earlier")
+    assert rows[escalation.pk] == (TaskStatus.DONE, "Met: the task was done (Statement sent)")
+    for task in (first, second, escalation):
+        assert audit_rows(task, AuditAction.UPDATE).count() == 1
+
+
 def test_completing_a_task_is_audited_without_the_outcome(vlo, case):
     task = TaskFactory(case=case)
     services.task_complete(actor=vlo, task=task, outcome="Victim said she moved to Leeds")
