@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from contacts import rules
 from contacts.models import Priority, Task, TaskKind, TaskStatus
-from contacts.services import task_close, task_ensure, tasks_close_each
+from contacts.services import task_close, task_ensure, tasks_close_each, tasks_ensure
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
 from vcs_portal.core.pages import govuk_date as _d
 from vcs_portal.core.pages import lower_first
@@ -210,6 +210,7 @@ def reoffer_sweep(*, as_of: date) -> SweepResult:
         )
     )
     wanted: dict[tuple[int, str], None] = {}
+    prompts: list[Task] = []
     for case in cases.values():
         if case.status not in rules.REOFFER_STATUSES:
             continue
@@ -228,26 +229,28 @@ def reoffer_sweep(*, as_of: date) -> SweepResult:
             wanted[(case.pk, key)] = None
             if (case.pk, key) in made_before:
                 continue
-            _, made = task_ensure(
-                case=case,
-                kind=TaskKind.REOFFER,
-                dedupe_key=key,
-                title=f"Consider re-offering the scheme: {lower_first(label)} on {_d(on)}",
-                detail=(
-                    f"The victim is {CaseStatus(case.status).label.lower()}. As release or a parole review "
-                    "nears, consider offering the scheme again."
-                ),
-                due_on=rules.reoffer_date_due(on),
+            prompts.append(
+                Task(
+                    case=case,
+                    kind=TaskKind.REOFFER,
+                    dedupe_key=key,
+                    title=f"Consider re-offering the scheme: {lower_first(label)} on {_d(on)}",
+                    detail=(
+                        f"The victim is {CaseStatus(case.status).label.lower()}. As release or a parole "
+                        "review nears, consider offering the scheme again."
+                    ),
+                    due_on=rules.reoffer_date_due(on),
+                )
             )
-            result.add("tasks created", made)
+    result.add("tasks created", tasks_ensure(prompts))
+    closing: list[tuple[Task, str, str]] = []
     for task in open_prompts:
         if (task.case_id, task.dedupe_key) in wanted:
             continue
         why = _reoffer_obsolete(task, as_of=as_of, key_dates=key_dates, hearings=hearings, reviews=reviews)
-        if why is None:
-            continue
-        status, outcome = why
-        result.add("tasks closed", task_close(task=task, status=status, outcome=outcome, actor=None))
+        if why is not None:
+            closing.append((task, *why))
+    result.add("tasks closed", tasks_close_each(closing, actor=None))
     return result
 
 
