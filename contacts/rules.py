@@ -87,7 +87,13 @@ class AnnualPeriod:
     due: date
     rule: str
     task_due: date
-    missed: tuple[date, ...]  # earlier letters of this cycle, due before this one (none made: see the sweep)
+    anchor: date  # the opt-in the cycle counts from
+
+    @property
+    def missed(self) -> tuple[date, ...]:
+        """Earlier letters of this cycle, due before this one (none made: see the sweep). Worked
+        out only when asked: the sweeps read thousands of periods a day and need it for few."""
+        return tuple(annual_cycle_due(self.anchor, i) for i in range(1, self.index))
 
     @property
     def year(self) -> int:
@@ -136,7 +142,7 @@ def annual_letter_period(case: Case, as_of: date) -> AnnualPeriod | None:
         due=due,
         rule=f"{months} months after the last letter or the victim's opt-in ({SOURCE_VCS_PRACTICE})",
         task_due=max(due, recorded_on),
-        missed=tuple(annual_cycle_due(anchor, i) for i in range(1, index)),
+        anchor=anchor,
     )
 
 
