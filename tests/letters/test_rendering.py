@@ -8,9 +8,11 @@ import datetime as dt
 import pytest
 import time_machine
 
-from offenders.models import EventKind, SentenceEvent
+from offenders.models import EventKind, KeyDate, KeyDateKind, SecurityCategoryChange, SentenceEvent
+from parole.models import ConditionKind, LicenceConditionRequest
 from tests.letters.conftest import CRD, PRISON
 from tests.letters.helpers import pdf_pages, pdf_reader, pdf_text
+from tests.parole.factories import ParoleReviewFactory
 from tests.victims.factories import CaseFactory
 from vcs_portal.letters import checks, rendering, services
 from vcs_portal.letters.models import LetterKind
@@ -332,3 +334,57 @@ def test_letters_are_tagged_pdfs_with_their_language_and_title(make_case, vlo, l
     assert reader.metadata.title == letter.subject
     tags = structure_types(root["/StructTreeRoot"], set())
     assert {"/Document", "/P", "/L", "/LI"} <= tags, tags
+
+
+# --- what the letters know about a case, read for many cases at once ------------------------------
+
+
+def test_case_facts_many_reads_each_cases_own_facts_in_a_fixed_number_of_queries(
+    make_case, vlo, django_assert_max_num_queries
+):
+    full = make_case(reference="VCS-FULL")
+    bare = make_case(reference="VCS-BARE", category="", key_dates=False, offender__location="")
+    SecurityCategoryChange.objects.create(
+        offender=full.offender, category="D", effective_on=dt.date(2026, 9, 1), recorded_by=vlo
+    )
+    KeyDate.objects.create(  # recorded later: the CRD now in force
+        sentence=full.sentence,
+        kind=KeyDateKind.CRD,
+        date=dt.date(2027, 4, 1),
+        source="recalculated",
+        recorded_by=vlo,
+    )
+    SentenceEvent.objects.create(
+        sentence=full.sentence,
+        kind=EventKind.TRANSFER,
+        occurred_on=dt.date(2026, 8, 1),
+        location="HMP Elsewhere",
+        recorded_by=vlo,
+    )
+    VictimRestriction.objects.create(
+        victim=full.victim, kind=RestrictionKind.NO_BRANDED_LETTERS, added_by=vlo
+    )
+    LicenceConditionRequest.objects.create(
+        case=full, kind=ConditionKind.NO_CONTACT, requested_on=dt.date(2026, 5, 1), recorded_by=vlo
+    )
+    ParoleReviewFactory(sentence=full.sentence, hearing_on=dt.date(2027, 2, 1))
+
+    with django_assert_max_num_queries(6):
+        facts = rendering.case_facts_many([full, bare])
+
+    f, b = facts[full.pk], facts[bare.pk]
+    assert f.security_category == "D"
+    assert f.key_dates[KeyDateKind.CRD] == dt.date(2027, 4, 1) == f.release_on
+    assert f.places_held == ("HMP Elsewhere", PRISON)
+    assert f.restrictions == {RestrictionKind.NO_BRANDED_LETTERS}
+    assert [c[0] for c in f.conditions] == [ConditionKind.NO_CONTACT]
+    assert f.hearings == (dt.date(2027, 2, 1),)
+    assert (b.security_category, b.key_dates, b.places_held, b.restrictions, b.conditions, b.hearings) == (
+        "",
+        {},
+        (),
+        frozenset(),
+        (),
+        (),
+    )
+    assert rendering.case_facts(full) == f and rendering.case_facts(bare) == b  # the same read, one case

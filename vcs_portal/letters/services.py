@@ -83,7 +83,13 @@ def _live(*, case: Case, kind: str, period_key: str) -> QuerySet[Letter]:
 
 @transaction.atomic
 def letter_draft(
-    *, case: Case, kind: str, period_key: str, actor: User | None = None, on: date | None = None
+    *,
+    case: Case,
+    kind: str,
+    period_key: str,
+    actor: User | None = None,
+    on: date | None = None,
+    facts: rendering.CaseFacts | None = None,
 ) -> tuple[Letter, bool]:
     """Draft the letter of ``kind`` for ``period_key`` on ``case`` unless it exists. Safe to call twice.
 
@@ -110,7 +116,7 @@ def letter_draft(
         period_key=period_key,
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    rendered = _render(letter, on=on)
+    rendered = _render(letter, on=on, facts=facts)  # facts: read for many cases at once by a sweep
     letter.subject = rendered.subject[:255]
     letter.body_html = rendered.html
     letter.full_clean(exclude=["pdf"], validate_unique=False, validate_constraints=False)

@@ -29,11 +29,12 @@ from vcs_portal.core.pages import govuk_date as _d
 from vcs_portal.core.sweeps import SweepResult
 from victims.models import Case, CaseStatus
 
+from . import rendering
 from .models import KINDS_FOR_LEVEL, Letter, LetterKind, LetterStatus
 from .services import ALERT_LETTER_KINDS, alert_task_key, letter_cancel_by_rule, letter_draft
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +48,11 @@ def _result(name: str) -> SweepResult:
     return SweepResult.of(name, ["letters drafted", "tasks created"])
 
 
-def _draft(result: SweepResult, *, case: Case, kind: str, period_key: str, on: date) -> None:
+def _draft(
+    result: SweepResult, *, case: Case, kind: str, period_key: str, on: date, facts: rendering.CaseFacts
+) -> None:
     try:
-        _, created = letter_draft(case=case, kind=kind, period_key=period_key, on=on)
+        _, created = letter_draft(case=case, kind=kind, period_key=period_key, on=on, facts=facts)
     except Exception:
         log.exception("Could not draft a %s letter on case %s for %s", kind, case.pk, period_key)
         result.errors += 1
@@ -95,8 +98,8 @@ def annual_letter_sweep(*, as_of: date) -> SweepResult:
         task_open = created or (case.pk, period.task_key) in open_keys
         if task_open and (case.pk, period.letter_period) not in have_letters:
             todo[case.pk] = period.letter_period
-    for case in _cases_for_drafting(todo):
-        _draft(result, case=case, kind=LetterKind.ANNUAL, period_key=todo[case.pk], on=as_of)
+    for case, facts in _cases_for_drafting(todo):
+        _draft(result, case=case, kind=LetterKind.ANNUAL, period_key=todo[case.pk], on=as_of, facts=facts)
     result.add("drafts cancelled", _annual_drafts_cancel(as_of))
     return result
 
@@ -123,13 +126,21 @@ def _annual_drafts_cancel(as_of: date) -> int:
     return cancelled
 
 
-def _cases_for_drafting(pks: Iterable[int]) -> Iterable[Case]:
-    return (
-        Case.objects.filter(pk__in=list(pks))
-        .select_related("victim", "offender", "sentence", "officer")
-        .order_by("pk")
-        .iterator(chunk_size=200)
-    )
+DRAFTING_CHUNK = 200
+
+
+def _cases_for_drafting(pks: Iterable[int]) -> Iterator[tuple[Case, rendering.CaseFacts]]:
+    """The cases with what their letters need to know, read 200 at a time."""
+    pks = sorted(pks)
+    for start in range(0, len(pks), DRAFTING_CHUNK):
+        cases = list(
+            Case.objects.filter(pk__in=pks[start : start + DRAFTING_CHUNK])
+            .select_related("victim", "offender", "sentence", "officer")
+            .order_by("pk")
+        )
+        facts = rendering.case_facts_many(cases)
+        for case in cases:
+            yield case, facts[case.pk]
 
 
 # --- alerts before key dates -----------------------------------------------------------------
@@ -240,9 +251,9 @@ def release_alert_sweep(*, as_of: date) -> SweepResult:
             result.add("tasks created", created)
         if (case.pk, kind, period_key) not in have_letters:
             to_draft[case.pk].append((kind, period_key))
-    for case in _cases_for_drafting(to_draft):
+    for case, facts in _cases_for_drafting(to_draft):
         for kind, period_key in to_draft[case.pk]:
-            _draft(result, case=case, kind=kind, period_key=period_key, on=as_of)
+            _draft(result, case=case, kind=kind, period_key=period_key, on=as_of, facts=facts)
     _release_alerts_close(result, as_of=as_of)
     return result
 
