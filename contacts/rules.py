@@ -146,12 +146,11 @@ def annual_letter_period(case: Case, as_of: date) -> AnnualPeriod | None:
     )
 
 
-def annual_next_opens(case: Case, as_of: date) -> date:
-    """The day the window of the case's next annual letter opens, after the one due by ``as_of``
-    (``annual_letter_period``): until then that rule cannot ask for anything new, so the sweeps
-    need not read the case (``Case.next_annual_on``)."""
+def annual_next_opens(case: Case, as_of: date, period: AnnualPeriod | None) -> date:
+    """The day the window of the case's next annual letter opens, after ``period`` (the one due by
+    ``as_of``, from ``annual_letter_period``): until then that rule cannot ask for anything new, so
+    the sweeps need not read the case (``Case.next_annual_on``)."""
     opens = as_of + timedelta(days=settings.VCS_ANNUAL_LETTER_WINDOW_DAYS)
-    period = annual_letter_period(case, as_of)
     index = period.index + 1 if period is not None else 1
     due = annual_cycle_due(case.status_changed_on, index)
     while due <= opens:  # an anchor in the future (a date corrected forward) or a run for a later day

@@ -181,15 +181,15 @@ def annual_letter_cases_due(as_of: date) -> QuerySet[Case]:
     return annual_letter_cases().filter(annual_due_q(as_of))
 
 
-def annual_next_record(looked: list[Case], as_of: date) -> None:
-    """Store each case's next window (``rules.annual_next_opens``), in one statement.
+def annual_next_record(looked: list[tuple[Case, date]], as_of: date) -> None:
+    """Store each case's next window (``rules.annual_next_opens``), given with it, in one statement.
 
     Only where the case is still as it was read: a change committed since (which the trigger
     marks by emptying the column) must not be overwritten, or the case would wait a year.
     """
     if not looked:
         return
-    rows = [(c.pk, rules.annual_next_opens(c, as_of), c.status_changed_on, c.contact_level) for c in looked]
+    rows = [(c.pk, opens, c.status_changed_on, c.contact_level) for c, opens in looked]
     table = Case._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -212,12 +212,12 @@ def _annual_letter_tasks(today: date) -> int:
     created = 0
     cases = annual_letter_cases_due(today)
     keys = annual_keys(cases.values("pk"))
-    looked: list[Case] = []
+    looked: list[tuple[Case, date]] = []
     for case in cases.select_related("officer").iterator(chunk_size=500):
         period = rules.annual_letter_period(case, today)
         if period is not None:
             created += annual_letter_task_ensure(case=case, period=period, have=keys.get(case.pk, {}))
-        looked.append(case)
+        looked.append((case, rules.annual_next_opens(case, today, period)))
         if len(looked) == 500:
             annual_next_record(looked, today)
             looked = []

@@ -262,7 +262,7 @@ def test_a_window_opened_on_a_missed_day_is_caught_up(make_case, vlo):
 def test_the_next_window_is_not_stored_over_a_change_made_since_the_case_was_read(make_case):
     case = opted_in(make_case)
     type(case).objects.filter(pk=case.pk).update(status_changed_on=dt.date(2025, 9, 1))  # read before this
-    annual_next_record([case], TODAY)
+    annual_next_record([(case, dt.date(2027, 5, 2))], TODAY)
     case.refresh_from_db()
     assert case.next_annual_on is None
 
