@@ -21,6 +21,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from vcs_portal.core.pages import lower_first
@@ -782,7 +783,7 @@ def _sentences_load(
     return [(sentence, by_sentence[sentence.pk]) for sentence in sentences]
 
 
-def _sentences(**filters: object) -> Iterable[Sentence]:
+def _sentences(**filters: object) -> QuerySet[Sentence]:
     return Sentence.objects.filter(**filters).select_related("offender").order_by("pk").only(*SENTENCE_FACTS)
 
 
@@ -792,7 +793,7 @@ def chunk_load(after_pk: int, size: int, offences: dict[int, Offence]) -> Chunk:
     Counts come in one query by pk range and offences from the catalogue loaded once per sweep:
     prefetch_related builds a queryset per sentence, which costs more than the rules themselves.
     """
-    sentences = list(_sentences(pk__gt=after_pk)[:size])  # type: ignore[index]
+    sentences = list(_sentences(pk__gt=after_pk)[:size])
     if not sentences:
         return []
     return _sentences_load(
