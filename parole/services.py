@@ -124,6 +124,23 @@ def parole_review_create(
     return review
 
 
+def reoffer_review_task(*, review: ParoleReview, case: Case) -> Task:
+    """The prompt (unsaved) to consider re-offering the scheme to the victim of ``case`` (outside
+    it) now that ``review`` is open; due ``REOFFER_WORKING_DAYS`` after the referral."""
+    return Task(
+        case=case,
+        kind=TaskKind.REOFFER,
+        dedupe_key=f"reoffer:review:{review.pk}",
+        title=f"Consider re-offering the scheme: parole review opened on {_d(review.referred_on)}",
+        detail=(
+            f"The victim is {CaseStatus(case.status).label.lower()}. The offender's case has been "
+            "referred to the Parole Board: consider offering the scheme again, so the victim can "
+            "make a statement and ask for licence conditions."
+        ),
+        due_on=add_working_days(review.referred_on, rules.REOFFER_WORKING_DAYS),
+    )
+
+
 def reoffer_for_review(
     *, review: ParoleReview, actor: User | None, cases: Iterable[Case] | None = None
 ) -> int:
@@ -141,17 +158,14 @@ def reoffer_for_review(
     for case in cases:
         if case.status not in rules.REOFFER_STATUSES:
             continue
+        task = reoffer_review_task(review=review, case=case)
         _, made = task_ensure(
             case=case,
-            kind=TaskKind.REOFFER,
-            dedupe_key=f"reoffer:review:{review.pk}",
-            title=f"Consider re-offering the scheme: parole review opened on {_d(review.referred_on)}",
-            detail=(
-                f"The victim is {CaseStatus(case.status).label.lower()}. The offender's case has been "
-                "referred to the Parole Board: consider offering the scheme again, so the victim can "
-                "make a statement and ask for licence conditions."
-            ),
-            due_on=add_working_days(review.referred_on, rules.REOFFER_WORKING_DAYS),
+            kind=task.kind,
+            dedupe_key=task.dedupe_key,
+            title=task.title,
+            detail=task.detail,
+            due_on=task.due_on,
             actor=actor,
         )
         created += made

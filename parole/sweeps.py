@@ -25,7 +25,7 @@ from victims.deadlines import vps_due
 from victims.models import Case, CaseStatus
 
 from .models import ParoleReview, VictimPersonalStatement
-from .services import INACTIVE_STATUSES, reoffer_for_review, vps_task_keys
+from .services import INACTIVE_STATUSES, reoffer_review_task, vps_task_keys
 
 REOFFER_KEY_DATES = [KeyDateKind.PED, KeyDateKind.CRD]
 
@@ -218,7 +218,7 @@ def reoffer_sweep(*, as_of: date) -> SweepResult:
             key = (case.pk, f"reoffer:review:{review.pk}")
             wanted[key] = None
             if key not in made_before:
-                result.add("tasks created", reoffer_for_review(review=review, actor=None, cases=[case]))
+                prompts.append(reoffer_review_task(review=review, case=case))
         for key, label, on in reoffer_dates(
             key_dates=key_dates.get(case.sentence_id, []),
             hearings=hearings.get(case.sentence_id, []),
