@@ -90,6 +90,7 @@ def letter_draft(
     actor: User | None = None,
     on: date | None = None,
     facts: rendering.CaseFacts | None = None,
+    known_absent: bool = False,
 ) -> tuple[Letter, bool]:
     """Draft the letter of ``kind`` for ``period_key`` on ``case`` unless it exists. Safe to call twice.
 
@@ -97,7 +98,9 @@ def letter_draft(
     the victim's. A victim who opted out or declined gets only the confirmation
     that they did; a closed case gets nothing.
     """
-    existing = _live(case=case, kind=kind, period_key=period_key).first()
+    # A sweep that has just read the case's letters says so (``known_absent``); the unique
+    # constraint still catches one drafted since, below.
+    existing = None if known_absent else _live(case=case, kind=kind, period_key=period_key).first()
     if existing is not None:
         return existing, False
     if kind not in LetterKind.values:
@@ -119,7 +122,13 @@ def letter_draft(
     rendered = _render(letter, on=on, facts=facts)  # facts: read for many cases at once by a sweep
     letter.subject = rendered.subject[:255]
     letter.body_html = rendered.html
-    letter.full_clean(exclude=["pdf"], validate_unique=False, validate_constraints=False)
+    # The related rows were read just now: their existence is the foreign keys' to check, not a
+    # query each here.
+    letter.full_clean(
+        exclude=["pdf", "case", "address", "created_by", "approved_by", "sent_by", "last_edited_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic():  # a savepoint: a racing sweep may have drafted it a moment ago
             letter.save()

@@ -20,7 +20,7 @@ from django.db.models.functions import Cast, Concat, Substr
 
 from contacts import rules
 from contacts.models import Priority, Task, TaskKind, TaskStatus
-from contacts.services import task_close, task_ensure, tasks_ensure
+from contacts.services import task_close, tasks_ensure
 from contacts.sweeps import annual_due_q, annual_keys, annual_letter_cases, annual_letter_task_ensure
 from offenders.models import EventKind, KeyDate, KeyDateKind, SentenceEvent
 from parole.models import ParoleReview
@@ -52,7 +52,9 @@ def _draft(
     result: SweepResult, *, case: Case, kind: str, period_key: str, on: date, facts: rendering.CaseFacts
 ) -> None:
     try:
-        _, created = letter_draft(case=case, kind=kind, period_key=period_key, on=on, facts=facts)
+        _, created = letter_draft(
+            case=case, kind=kind, period_key=period_key, on=on, facts=facts, known_absent=True
+        )
     except Exception:
         log.exception("Could not draft a %s letter on case %s for %s", kind, case.pk, period_key)
         result.errors += 1
@@ -232,12 +234,13 @@ def release_alert_sweep(*, as_of: date) -> SweepResult:
         .values_list("case_id", "kind", "period_key")
     )
     to_draft: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    new_tasks: dict[tuple[int, str], Task] = {}
     for case, item in wanted:
         label, kind = COMING[item.key]
         period_key = f"{item.key}:{item.on.isoformat()}"
         dedupe_key = alert_task_key(period_key)
-        if (case.pk, dedupe_key) not in have_tasks:
-            _, created = task_ensure(
+        if (case.pk, dedupe_key) not in have_tasks and (case.pk, dedupe_key) not in new_tasks:
+            new_tasks[(case.pk, dedupe_key)] = Task(
                 case=case,
                 kind=TaskKind.KEY_EVENT,
                 dedupe_key=dedupe_key,
@@ -248,9 +251,9 @@ def release_alert_sweep(*, as_of: date) -> SweepResult:
                 ),
                 due_on=release_alert_due(item),
             )
-            result.add("tasks created", created)
         if (case.pk, kind, period_key) not in have_letters:
             to_draft[case.pk].append((kind, period_key))
+    result.add("tasks created", tasks_ensure(list(new_tasks.values())))
     for case, facts in _cases_for_drafting(to_draft):
         for kind, period_key in to_draft[case.pk]:
             _draft(result, case=case, kind=kind, period_key=period_key, on=as_of, facts=facts)
