@@ -48,9 +48,12 @@ TELL_THE_VICTIM = frozenset(
 )
 
 
+ESCALATION_KEY_PREFIX = "overdue:"
+
+
 def escalation_key(task_pk: int) -> str:
     """The key of the escalation of one overdue task (``vcs_portal.letters.sweeps.escalation_sweep``)."""
-    return f"overdue:{task_pk}"
+    return f"{ESCALATION_KEY_PREFIX}{task_pk}"
 
 
 # --- first contact ------------------------------------------------------------------

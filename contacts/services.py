@@ -457,16 +457,16 @@ def tasks_close_each(closing: list[tuple[Task, str, str]], *, actor: User | None
             task = escalated[escalation.dedupe_key]
             if task.case_id != escalation.case_id:
                 continue
-            if task.status == TaskStatus.DONE:
-                follow.append(
-                    (escalation, TaskStatus.DONE, f"Met: the task was done ({task.outcome})"[:2000])
-                )
-            else:
-                follow.append(
-                    (escalation, TaskStatus.CANCELLED, f"The task was closed: {task.outcome}"[:2000])
-                )
+            follow.append((escalation, *_escalation_outcome(task)))
         tasks_close_each(follow, actor=actor)
     return len(closed)
+
+
+def _escalation_outcome(task: Task) -> tuple[str, str]:
+    """How the escalation of a closed ``task`` closes: met if the task was done, else why not."""
+    if task.status == TaskStatus.DONE:
+        return TaskStatus.DONE, f"Met: the task was done ({task.outcome})"[:2000]
+    return TaskStatus.CANCELLED, f"The task was closed: {task.outcome}"[:2000]
 
 
 def _escalation_close(*, task: Task, actor: User | None) -> None:
@@ -476,10 +476,7 @@ def _escalation_close(*, task: Task, actor: User | None) -> None:
     """
     if task.kind == TaskKind.ESCALATION:
         return
-    if task.status == TaskStatus.DONE:
-        status, outcome = TaskStatus.DONE, f"Met: the task was done ({task.outcome})"[:2000]
-    else:
-        status, outcome = TaskStatus.CANCELLED, f"The task was closed: {task.outcome}"[:2000]
+    status, outcome = _escalation_outcome(task)
     for escalation in Task.objects.filter(
         case_id=task.case_id,
         kind=TaskKind.ESCALATION,

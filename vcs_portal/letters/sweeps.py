@@ -340,13 +340,12 @@ def _team_managers(team_ids: Iterable[int]) -> dict[int, User]:
     return found
 
 
-ESCALATION_PREFIX = rules.escalation_key(0).removesuffix("0")
-
-
 def _escalated_task_open() -> Exists:
     """Whether the task an escalation (``overdue:<pk>``) was raised for is still open, and not
     first contact's (which has its own escalation); the pk read from the key in SQL."""
-    escalated_pk = Cast(Substr(OuterRef("dedupe_key"), len(ESCALATION_PREFIX) + 1), BigIntegerField())
+    escalated_pk = Cast(
+        Substr(OuterRef("dedupe_key"), len(rules.ESCALATION_KEY_PREFIX) + 1), BigIntegerField()
+    )
     return Exists(Task.objects.open().filter(pk=escalated_pk).exclude(kind=TaskKind.FIRST_CONTACT))
 
 
@@ -358,16 +357,16 @@ def _escalations_close(result: SweepResult) -> None:
     """
     escalations = list(
         Task.objects.open()
-        .filter(kind=TaskKind.ESCALATION, dedupe_key__startswith=ESCALATION_PREFIX)
+        .filter(kind=TaskKind.ESCALATION, dedupe_key__startswith=rules.ESCALATION_KEY_PREFIX)
         .filter(Q(case__statutory=False) | ~_escalated_task_open())
         .select_related("case")
     )
     if not escalations:
         return
-    pks = {int(t.dedupe_key.removeprefix(ESCALATION_PREFIX)) for t in escalations}
+    pks = {int(t.dedupe_key.removeprefix(rules.ESCALATION_KEY_PREFIX)) for t in escalations}
     still_open = dict(Task.objects.open().filter(pk__in=pks).values_list("pk", "kind"))
     for escalation in escalations:
-        escalated = int(escalation.dedupe_key.removeprefix(ESCALATION_PREFIX))
+        escalated = int(escalation.dedupe_key.removeprefix(rules.ESCALATION_KEY_PREFIX))
         if not escalation.case.statutory:
             why = "Not a statutory case (discretionary): no statutory breach is raised"
         elif escalated not in still_open:
@@ -404,7 +403,7 @@ def escalation_sweep(*, as_of: date) -> SweepResult:
                 Task.objects.filter(
                     case_id=OuterRef("case_id"),
                     kind=TaskKind.ESCALATION,
-                    dedupe_key=Concat(Value(ESCALATION_PREFIX), Cast(OuterRef("pk"), CharField())),
+                    dedupe_key=Concat(Value(rules.ESCALATION_KEY_PREFIX), Cast(OuterRef("pk"), CharField())),
                 )
             )
         )
