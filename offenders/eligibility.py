@@ -907,9 +907,11 @@ def _unlock() -> None:
         cursor.execute("SELECT pg_advisory_unlock(%s)", [SWEEP_LOCK_KEY])
 
 
-def sentences_sweep(
-    *, run_on: date, chunk_size: int = SWEEP_CHUNK_SIZE
-) -> Iterator[tuple[EligibilitySweep, Chunk, dict[int, AssessmentChange]]]:
+# What the sweep yields: the day's summary row, a chunk, and the chunk's changed sentences.
+_Yield = Iterator[tuple[EligibilitySweep, Chunk, dict[int, AssessmentChange]]]
+
+
+def sentences_sweep(*, run_on: date, chunk_size: int = SWEEP_CHUNK_SIZE) -> _Yield:
     """Re-check the sentences due for ``run_on``, yielding each chunk's changes inside its transaction.
 
     An ordinary day takes only the sentences queued since the last sweep (``EligibilityRecheck``:
@@ -950,9 +952,6 @@ def sentences_sweep(
         sweep.save()
     finally:
         _unlock()
-
-
-_Yield = Iterator[tuple[EligibilitySweep, Chunk, dict[int, AssessmentChange]]]
 
 
 def _walk(sweep: EligibilitySweep, *, run_on: date, chunk_size: int, offences: dict[int, Offence]) -> _Yield:
