@@ -103,16 +103,27 @@ def sort_column(name: str) -> F | Subquery:
     return F(name)
 
 
+# A caseload page's rows, by the ids its scoped and filtered query found (the same SQL every time).
+_caseload_rows: Prepared[Case] = Prepared(
+    lambda ids: (
+        Case.objects.select_related("victim", "offender", "officer")
+        .only(*CASELOAD_COLUMNS)
+        .filter(pk__any_of=ids)
+    )
+)
+
+
 def page_of_cases(cases: QuerySet[Case], *, number: Any, per_page: int) -> Page:
     """One page of an ordered caseload, its rows read by primary key.
 
     The pages are counted and cut on the cases' own ids (an index-only scan of a team's cases),
-    and only the page's rows are then read with their victim, offender and officer: the last
-    page costs what the first does, however many victims and offenders the country has.
+    and only the page's rows are then read with their victim, offender and officer, by those ids
+    alone (the scope and filters chose them a moment before): the last page costs what the first
+    does, however many victims and offenders the country has.
     """
     page: Page[Any] = Paginator(cases.values_list("pk", flat=True), per_page).get_page(number)
     ids = list(page.object_list)
-    rows = {case.pk: case for case in cases.order_by().filter(pk__in=ids)}
+    rows = {case.pk: case for case in _caseload_rows.all(ids)}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
+from . import lookups  # noqa: F401  (registers ``__any_of`` on integer fields)
+
 
 class CoreConfig(AppConfig):
     name = "vcs_portal.core"
