@@ -97,6 +97,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
         return csv_response(text, filename=f"caseload-{today.isoformat()}.csv")
     page = selectors.page_of_cases(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
     rows = [{"case": case, "state": case.first_contact_state(today)} for case in page]
+    officers = (
+        list(selectors.eligible_case_officers(manager=request.user))
+        if request.user.role == Role.MANAGER
+        else []
+    )
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -106,10 +111,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "filtered": filter_form.is_filtered(),
         "caption": filter_form.caption(),
-        "is_manager": request.user.role == Role.MANAGER,
-        "officers": list(selectors.eligible_case_officers(manager=request.user))
-        if request.user.role == Role.MANAGER
-        else [],
+        "officers": officers,
+        # A manager with officers to hand cases to ticks rows and reassigns them.
+        "selectable": bool(officers),
         "csv_query": _with_format_csv(request),
     }
     audit_list_view(

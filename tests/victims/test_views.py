@@ -193,6 +193,18 @@ def test_caseload_lists_open_cases_with_a_link_to_each(vlo_client, case):
     assert "Sam Reed" in text and "Dan Marsh" in text
 
 
+def test_caseload_rows_escape_every_name_and_show_the_tags(vlo_client, make_case):
+    # The rows are built in Python (vcs_tags.caseload_rows), not by the template's autoescaping.
+    case = make_case(reference="VCS-<b>1</b>", victim__last_name="O'Neil <script>x</script>")
+    case.offender.first_name = 'A "B" & C'
+    case.offender.save()
+    text = caseload(vlo_client).content.decode()
+    assert "O&#x27;Neil &lt;script&gt;x&lt;/script&gt;" in text and "<script>x" not in text
+    assert "A &quot;B&quot; &amp; C" in text and "VCS-&lt;b&gt;1&lt;/b&gt;</a>" in text
+    assert f'href="{reverse("cases:detail", args=[case.pk])}"' in text
+    assert 'class="govuk-tag' in text
+
+
 def test_caseload_hides_closed_cases_by_default(vlo_client, make_case):
     make_case(reference="VCS-CLOSED", status=CaseStatus.CLOSED, closure_reason=ClosureReason.OTHER)
     assert "VCS-CLOSED" not in caseload(vlo_client).content.decode()
