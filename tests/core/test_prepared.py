@@ -17,8 +17,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from contacts.models import Task, TaskKind, TaskStatus
 from contacts.selectors import my_tasks, open_task_count
 from tests.factories import TOTPDeviceFactory
-from vcs_portal.core.models import User
-from vcs_portal.core.prepared import Prepared
+from vcs_portal.core.models import AuditEvent, User
+from vcs_portal.core.prepared import Prepared, PreparedInsert
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +189,35 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(vlo, vlo_client):
     response = vlo_client.get(reverse("victims:caseload"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("core:login"))
+
+
+by_pks: Prepared[User] = Prepared(lambda pks: User.objects.filter(pk__any_of=pks).order_by("pk"))
+
+
+def test_a_list_of_ids_is_one_array_parameter_whatever_its_length(vlo, teammate):
+    by_pks.all([vlo.pk])
+    with CaptureQueriesContext(connection) as captured:
+        assert [u.pk for u in by_pks.all([teammate.pk, vlo.pk, vlo.pk + 10_000])] == sorted(
+            [vlo.pk, teammate.pk]
+        )
+        assert [u.pk for u in by_pks.all([vlo.pk])] == [vlo.pk]
+        assert by_pks.all([]) == []
+    sqls = {q["sql"].split(" = ANY(")[0] for q in captured.captured_queries}
+    assert len(sqls) == 1 and all("= ANY(" in q["sql"] for q in captured.captured_queries)
+    # The lookup agrees with ``__in`` through the ORM too.
+    assert list(User.objects.filter(pk__any_of=[vlo.pk]).values_list("pk", flat=True)) == [vlo.pk]
+    assert not User.objects.filter(pk__any_of=[]).exists()
+
+
+def test_prepared_insert_writes_the_row_the_orm_writes(vlo):
+    insert = PreparedInsert(AuditEvent)
+    values = {"actor": vlo, "action": "view", "object_type": "victims.Case", "summary": "a <list>"}
+    ours = insert.create(**values, changes={"a": [1, 2]})
+    again = insert.create(**values)
+    theirs = AuditEvent.objects.create(**values, changes={"a": [1, 2]})
+    assert ours.pk and again.pk == ours.pk + 1 and not ours._state.adding and ours._state.db == "default"
+    read = AuditEvent.objects.get(pk=ours.pk)
+    for field in AuditEvent._meta.concrete_fields:
+        if field.name not in {"id", "at"}:
+            assert getattr(read, field.attname) == getattr(theirs, field.attname), field.name
+    assert read.at == ours.at and AuditEvent.objects.get(pk=again.pk).changes == {}

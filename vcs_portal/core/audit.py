@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from .models import AccessAlert, AuditAction, AuditEvent, Role, User
+from .prepared import PreparedInsert
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ def reset_origin(token: contextvars.Token[RequestOrigin]) -> None:
     _origin.reset(token)
 
 
+# Nearly every page writes one audit row: its INSERT is compiled once (core/prepared.py).
+_insert_event: PreparedInsert[AuditEvent] = PreparedInsert(AuditEvent)
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -64,7 +69,7 @@ def audit_record(
         object_type = object_type or obj._meta.label
         object_id = object_id or obj.pk
     origin = _origin.get()
-    event = AuditEvent.objects.create(
+    event = _insert_event.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=object_type,

@@ -19,7 +19,9 @@ The rules, checked when it compiles:
 - anything that changes the query's shape rather than its values (a role, whether a user has a
   team, how many rows) is passed as ``fixed``: it goes to the builder as it is, and each
   combination is compiled on its own;
-- only querysets of model objects, without ``prefetch_related`` or ``extra``.
+- only querysets of model objects, without ``prefetch_related`` or ``extra``;
+- a list of ids is one argument when it reaches the SQL as one array (``pk__any_of=ids``,
+  ``core.lookups``), never through ``__in``, whose SQL changes with the list's length.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=models.Model)
 
@@ -46,6 +49,11 @@ class _StandIn:
             raise TypeError("Prepared cannot stand in for a boolean: pass it as a fixed value")
         if isinstance(sample, int):
             return -1_900_000_000 - position  # fits every integer column; ids are never negative
+        if isinstance(sample, list) and all(
+            isinstance(item, int) and not isinstance(item, bool) for item in sample
+        ):
+            # A list of ids, for ``__any_of`` (one array parameter, whatever its length).
+            return [-1_900_000_000 - position]
         if isinstance(sample, str):
             return f"\x00prepared-{position}\x00"
         if isinstance(sample, dt.datetime):
@@ -178,4 +186,47 @@ class Prepared(Generic[M]):
             populator.populate(row, obj)
         for name, position in compiled.annotations.items():
             setattr(obj, name, row[position])
+        return obj
+
+
+class PreparedInsert(Generic[M]):
+    """``Model.objects.create(**values)`` for one row, its ``INSERT … RETURNING`` compiled once.
+
+    For the row nearly every page writes: the audit of what it showed. The ORM compiles the same
+    INSERT on each ``create``; here it is compiled once per database from a sample object, and
+    each call prepares its values exactly as the ORM's insert compiler does (each field's
+    ``pre_save`` for a new row, then ``get_db_prep_save``). Not for models with signals, custom
+    ``save`` or database defaults: the audit model has none.
+    """
+
+    def __init__(self, model: type[M]) -> None:
+        self._model = model
+        meta = model._meta
+        # What ``Model.save`` inserts for a new row whose pk the database assigns.
+        self._fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+        self._sql: dict[str, str] = {}
+
+    def _compile(self, using: str) -> str:
+        query = InsertQuery(self._model)
+        query.insert_values(self._fields, [self._model()])
+        compiler = query.get_compiler(using=using)
+        compiler.returning_fields = [self._model._meta.pk]
+        ((sql, params),) = compiler.as_sql()
+        if len(params) != len(self._fields):
+            raise ValueError("PreparedInsert: a field's placeholder is not one plain parameter")
+        return sql
+
+    def create(self, using: str = "default", **values: Any) -> M:
+        """The new object, saved, with its pk."""
+        obj = self._model(**values)
+        sql = self._sql.get(using)
+        if sql is None:
+            sql = self._sql[using] = self._compile(using)
+        connection = connections[using]
+        params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self._fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            obj.pk = cursor.fetchone()[0]
+        obj._state.adding = False
+        obj._state.db = using
         return obj
