@@ -328,6 +328,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-vacuum", action="store_true", help="Measure without VACUUM ANALYZE of the database first."
         )
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Measure only the pages whose name contains this (case-insensitive), e.g. caseload.",
+        )
 
     def _users(self) -> tuple[User, User, User]:
         vlo = (
@@ -446,6 +451,8 @@ class Command(BaseCommand):
                     BUDGET_LIST,
                 ),
             ]
+            if options["only"]:
+                pages = [page for page in pages if options["only"].lower() in page[0].lower()]
             long_history = f"Case page, {TIMELINE_EVENTS:,} events"
             for name, user, urls, budget in pages:
                 with _rolled_back():
@@ -465,7 +472,7 @@ class Command(BaseCommand):
         if options["json"]:
             Path(options["json"]).write_text(json.dumps({_page_key(r.name): r.p50 for r in results}))
         else:
-            self._report_growth(results, options["tenth_database_url"], requests)
+            self._report_growth(results, options["tenth_database_url"], requests, options["only"])
         for day in days:
             self._report_day(day)
         if not options["no_letters"]:
@@ -485,7 +492,7 @@ class Command(BaseCommand):
         ]
         return [(name, *_interleaved(ours, theirs, requests)) for name, ours, theirs in pairs]
 
-    def _report_growth(self, results: list[PageResult], tenth_url: str, requests: int) -> None:
+    def _report_growth(self, results: list[PageResult], tenth_url: str, requests: int, only: str) -> None:
         """Each page at national scale against the same page on a tenth of the data (another database)."""
         out = self.stdout.write
         if not tenth_url:
@@ -496,7 +503,7 @@ class Command(BaseCommand):
             return
         with tempfile.TemporaryDirectory() as folder:
             figures = Path(folder, "tenth.json")
-            command = [sys.executable, "manage.py", "bench", "--no-sweep", "--no-letters"]
+            command = [sys.executable, "manage.py", "bench", "--no-sweep", "--no-letters", "--only", only]
             subprocess.run(  # noqa: S603 - this interpreter and manage.py, with an argument list
                 [*command, "--json", str(figures), "--requests", str(requests)],
                 env={**os.environ, "DATABASE_URL": tenth_url, "BENCH_TENTH_DATABASE_URL": ""},
