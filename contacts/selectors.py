@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from vcs_portal.core.models import Role, User
 from vcs_portal.core.prepared import Prepared
 from vcs_portal.core.scope import get_visible_or_404
+from victims.models import Case
 from victims.selectors import TimelineEntry, case_rows
 from victims.selectors import eligible_case_officers as case_officers_of
 
@@ -28,9 +29,6 @@ from .models import (
     Task,
     TaskStatus,
 )
-
-if TYPE_CHECKING:
-    from victims.models import Case
 
 # Read as "Phone call with the victim", "Letter to the police": written methods go one way.
 WRITTEN_METHODS = {Method.LETTER, Method.EMAIL, Method.TEXT}
@@ -114,11 +112,19 @@ def _open_tasks_owned(
     regional: bool,
     own_cases_only: bool,  # scope_q reads the setting itself; here it keys the compiled SQL
 ) -> QuerySet[Task]:
-    """The open tasks a user owns, in their scope: built from a stand-in user of the same kind."""
+    """The open tasks a user owns, each marked ``in_scope`` if its case is one the user may see
+    (``Task.objects.visible_to`` is the case's scope): built from a stand-in user of the same kind.
+
+    The scope is asked per task, in the select list, not as a filter: as a filter PostgreSQL
+    joins the user's few tasks to every case of their teams (for a manager, probing each of a
+    team's 1,400 cases for tasks: 3 ms on every page), where one primary-key lookup per owned
+    task is all the count needs.
+    """
     user = User(
         pk=pk, role=role, is_regional_manager=regional, is_active=True, team_id=team_id, region_id=region_id
     )
-    return Task.objects.visible_to(user).open().filter(owner=user)
+    visible = Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))
+    return Task.objects.open().filter(owner=user).annotate(in_scope=Exists(visible)).only("pk").order_by()
 
 
 # One per kind of user, each passed only the values its scope uses (a VLO's team; a manager's region).
@@ -129,16 +135,18 @@ _others_open_tasks = Prepared(lambda pk, region_id, *shape: _open_tasks_owned(pk
 
 
 def open_task_count(*, user: Any) -> int:
-    """How many open tasks ``user`` owns (the number beside "My tasks" on every page): the My
-    tasks list's own query, counted with SQL compiled once per kind of user (core/prepared.py)."""
+    """How many open tasks ``user`` owns in their scope (the number beside "My tasks" on every
+    page, what the My tasks list shows), with SQL compiled once per kind of user (core/prepared.py)."""
     if not user.is_active or not user.region_id:
         return 0  # scope_q: nobody outside a region sees anything
     shape = (user.role, user.is_regional_manager, settings.VCS_VLO_OWN_CASES_ONLY)
     if user.role == Role.VLO:
         if not user.team_id:
             return 0
-        return _vlo_open_tasks.count(user.pk, user.region_id, user.team_id, fixed=shape)
-    return _others_open_tasks.count(user.pk, user.region_id, fixed=shape)
+        tasks = _vlo_open_tasks.all(user.pk, user.region_id, user.team_id, fixed=shape)
+    else:
+        tasks = _others_open_tasks.all(user.pk, user.region_id, fixed=shape)
+    return sum(1 for task in tasks if task.in_scope)  # type: ignore[attr-defined,misc]
 
 
 def case_tasks(*, case: Case) -> QuerySet[Task]:
