@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.victims.factories import AddressFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
+from vcs_portal.core.pages import govuk_date_short
 from victims.models import CaseStatus
 
 from .conftest import crd, offered, review, task
@@ -259,7 +260,7 @@ BASE = 5
 EXPECTED_QUERIES = {
     # + is the hourly copy fresh, the teams' people, the case and task aggregates, the missed offers
     TEAM: BASE + 6,  # and the consultations' three figures in one aggregate
-    NEVER: BASE + 3,  # + count, page and the audit row naming the cases listed
+    NEVER: BASE + 4,  # + count, the page's ids, its rows by id, and the audit row naming them
     PERFORMANCE: BASE + 3,  # + the three aggregates (case measures, parole reviews, conditions)
 }
 REGION_QUERIES = BASE + 6  # the same figures, and the consultations' aggregate
@@ -376,3 +377,15 @@ def test_manager_without_teams_is_told_so(signed_in, region_a):
     assert response.status_code == 200
     assert "You do not manage any teams yet" in response.content.decode()
     assert signed_in(lonely).get(NEVER).status_code == 200
+
+
+def test_a_list_s_rows_escape_every_name_and_keep_their_order_and_dates(make_case, manager_client, vlo):
+    # The rows are built in Python (dashboards_tags.list_rows) from a page of ids (page_of_list).
+    later = make_case(vlo, days_overdue=3)
+    first = make_case(vlo, days_overdue=9)
+    first.victim.last_name = "O'Neil <script>x</script>"
+    first.victim.save()
+    text = manager_client.get(NEVER).content.decode()
+    assert "O&#x27;Neil &lt;script&gt;x&lt;/script&gt;" in text and "<script>x" not in text
+    assert text.index(first.reference) < text.index(later.reference)  # the longest overdue first
+    assert govuk_date_short(first.first_contact_due) in text

@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -191,7 +190,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{spec.key}-{today.isoformat()}.csv"'
         return response
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_of_list(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
     back = reverse("dashboards:region") if scope.whole_region else reverse("dashboards:team")
     if scope.team is not None and not scope.whole_region:
         back += f"?team={scope.team.pk}"
@@ -202,6 +201,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         "period": period,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "with_team": scope.team is None and len(scope.teams) > 1,
         "back_url": reverse("dashboards:performance") if spec.needs_period else back,
     }
     audit_list_view(

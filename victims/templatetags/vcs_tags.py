@@ -8,7 +8,6 @@ from html import escape
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -112,8 +111,7 @@ def caseload_rows(rows: list[dict[str, Any]], selectable: bool = False) -> SafeS
     lookups cost several times this for the same markup. Every value from a case is escaped
     (``escape`` is what Django's autoescaping applies); the tags are built by ``format_html``.
     """
-    # The case page's address with a stand-in pk, filled in per row: one reverse() for the page.
-    detail = reverse("cases:detail", args=[_PK_STAND_IN])
+    detail = pages.pk_url("cases:detail")
     html = []
     for row in rows:
         case = row["case"]
@@ -127,7 +125,7 @@ def caseload_rows(rows: list[dict[str, Any]], selectable: bool = False) -> SafeS
                 f'value="{pk}"><label class="govuk-label govuk-checkboxes__label" for="select-case-{pk}">'
                 f'<span class="govuk-visually-hidden">Select case {reference}</span></label></div></div></td>'
             )
-        url = escape(detail.replace(_PK_STAND_IN_TEXT, str(pk)))
+        url = escape(detail(pk))
         cells.append(f'<td class="govuk-table__cell"><a class="govuk-link" href="{url}">{reference}</a></td>')
         cells.append(f'<td class="govuk-table__cell">{escape(case.victim.full_name)}</td>')
         cells.append(f'<td class="govuk-table__cell">{escape(case.offender.full_name)}</td>')
@@ -147,6 +145,4 @@ def caseload_rows(rows: list[dict[str, Any]], selectable: bool = False) -> SafeS
     return mark_safe("\n".join(html))  # noqa: S308  (every value escaped above)
 
 
-_PK_STAND_IN = 987654321987
-_PK_STAND_IN_TEXT = str(_PK_STAND_IN)
 _NEEDS_REVIEW = _tag("Needs review", "govuk-tag--red govuk-!-margin-top-1")

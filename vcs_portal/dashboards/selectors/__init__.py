@@ -38,7 +38,7 @@ from .figures import (
     never_offered_q,
     other_first_contact_overdue_q,
 )
-from .lists import LIST_FIELDS, LISTS, CaseList, ListArgs, case_list
+from .lists import LIST_FIELDS, LISTS, CaseList, ListArgs, case_list, page_of_list
 from .measures import MEASURES, MISSED_LISTS, Definition, Measure, Period, measure_counts, performance
 from .scope import Scope, dashboard_scope
 
@@ -73,6 +73,7 @@ __all__ = [
     "never_offered_q",
     "other_first_contact_overdue_q",
     "overdue_tasks",
+    "page_of_list",
     "performance",
     "scope_sentences",
     "snapshot_is_fresh",

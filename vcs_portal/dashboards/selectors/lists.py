@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     DateField,
     Exists,
@@ -23,6 +24,7 @@ from django.http import Http404
 
 from contacts.models import Task, TaskKind
 from parole.models import ConditionOutcome, LicenceConditionRequest, ParoleReview, VictimPersonalStatement
+from vcs_portal.core.prepared import Prepared
 from victims.models import Case
 
 from .common import (
@@ -291,3 +293,42 @@ LIST_FIELDS = (
     "team__name",
     "team__region_id",
 )
+
+
+# A list page's rows, by the ids its figure's query found: the same SQL for every list.
+_list_rows: Prepared[Case] = Prepared(
+    lambda ids: (
+        Case.objects.select_related("victim", "offender", "officer", "team")
+        .only(*LIST_FIELDS)
+        .filter(pk__any_of=ids)
+        .order_by()
+    )
+)
+
+
+class _Ids:
+    """What ``Paginator`` asks of a list: how many cases, and a slice of their ids with dates."""
+
+    def __init__(self, cases: QuerySet[Case]) -> None:
+        self._cases = cases
+
+    def count(self) -> int:
+        return self._cases.count()
+
+    def __getitem__(self, window: slice) -> list[tuple[int, Any]]:
+        return list(self._cases.values_list("pk", "list_date")[window])  # type: ignore[misc]
+
+
+def page_of_list(cases: QuerySet[Case], *, number: Any, per_page: int) -> Page:
+    """One page of a ``case_list``, as the caseload pages: counted and cut on the cases' ids (with
+    each one's list date), then only the page's rows read with their people, by those ids alone."""
+    page: Page[Any] = Paginator(_Ids(cases), per_page).get_page(number)  # type: ignore[arg-type]
+    found = list(page.object_list)
+    rows = {case.pk: case for case in _list_rows.all([pk for pk, _ in found])}
+    listed = []
+    for pk, day in found:
+        if pk in rows:
+            rows[pk].list_date = day  # type: ignore[attr-defined]
+            listed.append(rows[pk])
+    page.object_list = listed
+    return page

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from html import escape
+from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+
+from vcs_portal.core import pages
+from victims.templatetags.vcs_tags import status_tag
 
 register = template.Library()
 
@@ -41,3 +47,27 @@ def figure(n: int, url: str, label: str, *, red: bool = False) -> SafeString | s
         label,
     )
     return format_html('<strong class="govuk-tag govuk-tag--red">{}</strong>', link) if red else link
+
+
+@register.simple_tag
+def list_rows(cases: Iterable[Any], with_team: bool = False) -> SafeString:
+    """A drill-down list's body rows, built in Python as the caseload's are (victims'
+    ``caseload_rows``): every value from a case escaped as autoescaping would."""
+    detail = pages.pk_url("cases:detail")
+    html = []
+    for case in cases:
+        url = escape(detail(case.pk))
+        team = f'<td class="govuk-table__cell">{escape(case.team.name)}</td>' if with_team else ""
+        html.append(
+            '<tr class="govuk-table__row">'
+            f'<td class="govuk-table__cell app-nowrap"><a class="govuk-link" href="{url}">'
+            f"{escape(case.reference)}</a></td>"
+            f'<td class="govuk-table__cell">{escape(case.victim.full_name)}</td>'
+            f'<td class="govuk-table__cell">{escape(case.offender.full_name)}</td>'
+            f'<td class="govuk-table__cell">{escape(case.officer.get_full_name())}</td>'
+            f"{team}"
+            f'<td class="govuk-table__cell">{status_tag(case.status)}</td>'
+            f'<td class="govuk-table__cell">{pages.govuk_date_short(case.list_date) or "Not recorded"}</td>'
+            "</tr>"
+        )
+    return mark_safe("\n".join(html))  # noqa: S308  (every value escaped above)
