@@ -202,7 +202,8 @@ def test_a_list_of_ids_is_one_array_parameter_whatever_its_length(vlo, teammate)
         )
         assert [u.pk for u in by_pks.all([vlo.pk])] == [vlo.pk]
         assert by_pks.all([]) == []
-    sqls = {q["sql"].split(" = ANY(")[0] for q in captured.captured_queries}
+    # One statement, run with each list (its SQL rides along as a comment).
+    sqls = {q["sql"].split("/* ")[-1] for q in captured.captured_queries}
     assert len(sqls) == 1 and all("= ANY(" in q["sql"] for q in captured.captured_queries)
     # The lookup agrees with ``__in`` through the ORM too.
     assert list(User.objects.filter(pk__any_of=[vlo.pk]).values_list("pk", flat=True)) == [vlo.pk]
@@ -221,3 +222,28 @@ def test_prepared_insert_writes_the_row_the_orm_writes(vlo):
         if field.name not in {"id", "at"}:
             assert getattr(read, field.attname) == getattr(theirs, field.attname), field.name
     assert read.at == ours.at and AuditEvent.objects.get(pk=again.pk).changes == {}
+
+
+def test_a_statement_is_prepared_once_per_connection_and_outlives_a_rollback(vlo, teammate):
+    from django.db import transaction
+
+    once: Prepared[User] = Prepared(lambda pk: User.objects.filter(pk=pk))
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        assert once.first(vlo.pk).pk == vlo.pk
+        transaction.savepoint_rollback(sid)  # PREPARE is not undone with the work around it
+        with CaptureQueriesContext(connection) as captured:
+            assert once.first(teammate.pk).pk == teammate.pk
+    (query,) = captured.captured_queries  # the EXECUTE alone; the PREPARE is never a request's query
+    assert query["sql"].startswith("EXECUTE vcs_prepared_") and 'FROM "core_user"' in query["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'vcs_prepared_%%'")
+        assert cursor.fetchone()[0] >= 1
+
+
+def test_with_prepared_statements_off_the_same_sql_runs_plain(vlo, settings):
+    settings.VCS_PREPARE_STATEMENTS = False
+    plain: Prepared[User] = Prepared(lambda pk: User.objects.filter(pk=pk))
+    with CaptureQueriesContext(connection) as captured:
+        assert plain.first(vlo.pk).pk == vlo.pk
+    assert captured.captured_queries[0]["sql"].startswith('SELECT "core_user"."id"')

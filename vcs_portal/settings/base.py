@@ -108,6 +108,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False  # transactions live in services
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 # PostgreSQL's JIT costs ~90 ms on dashboard aggregates and saves nothing at this scale.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# The reads core.prepared compiles once are also planned once per connection (PREPARE): half
+# the case page's SQL time was PostgreSQL planning the same statements again. Switch off behind
+# a pooler that does not keep a session per client (PgBouncer in transaction mode).
+VCS_PREPARE_STATEMENTS = env.bool("VCS_PREPARE_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Two roles (docs/deployment.md, "Database roles"): DATABASE_URL is the application role the web,
 # worker and beat use, which may only read and write rows; DATABASE_OWNER_URL is the owner that
