@@ -92,3 +92,28 @@ def test_a_refused_access_is_audited(outsider):
         get_visible_or_404(Case.objects, outsider, pk=case.pk)
     event = AuditEvent.objects.get(actor=outsider, action=AuditAction.DENIED)
     assert (event.object_type, event.object_id) == ("victims.Case", str(case.pk))
+
+
+@pytest.mark.parametrize("own_cases_only", [False, True])
+def test_a_scoped_read_compiled_once_sees_what_visible_to_sees_for_every_kind_of_user(
+    vlo, teammate, outsider, manager, regional_manager, admin_user, team_a1, team_a2, team_b1, settings, own_cases_only
+):
+    """ScopedPrepared (the case page's read) against the ORM's visible_to, user by user."""
+    from tests.victims.factories import CaseFactory
+    from vcs_portal.core.scope import ScopedPrepared
+    from victims.models import Case
+
+    settings.VCS_VLO_OWN_CASES_ONLY = own_cases_only
+    by_pk: ScopedPrepared[Case] = ScopedPrepared(lambda user, pk: Case.objects.visible_to(user).filter(pk=pk))
+    cases = [
+        CaseFactory(team=team_a1, officer=vlo),
+        CaseFactory(team=team_a1, officer=teammate),
+        CaseFactory(team=team_a2, officer=UserFactory(team=team_a2, region=team_a2.region)),
+        CaseFactory(team=team_b1, officer=outsider),
+    ]
+    inactive = UserFactory(team=team_a1, region=team_a1.region, is_active=False)
+    no_team = UserFactory.build(pk=10**9, team=None, region=team_a1.region)  # the database forbids one
+    for user in (vlo, teammate, outsider, manager, regional_manager, admin_user, inactive, no_team):
+        expected = {c.pk for c in Case.objects.visible_to(user)}
+        assert {c.pk for c in cases if by_pk.first(user, c.pk) is not None} == expected, user
+        assert {c.pk for c in by_pk.all(user, cases[0].pk)} == expected & {cases[0].pk}

@@ -29,3 +29,4 @@ class AnyOf(Lookup):
 
 
 models.IntegerField.register_lookup(AnyOf)
+models.ForeignKey.register_lookup(AnyOf)  # ``victim_id__any_of``: the ids of the rows it points at

@@ -8,7 +8,8 @@ is a 404, never a 403 that would confirm it exists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from .models import Role
+from .prepared import Prepared
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -70,16 +72,19 @@ def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -
         return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined]
     # django-stubs gives DoesNotExist to each concrete model, not to Model, so type[M] lacks it.
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
-        from .audit import audit_record
-        from .models import AuditAction
+        refuse(user, queryset.model, lookup.get("pk", ""), exc)
 
-        audit_record(
-            actor=user,
-            action=AuditAction.DENIED,
-            object_type=queryset.model._meta.label,
-            object_id=str(lookup.get("pk", ""))[:40],
-        )
-        raise Http404 from exc
+
+def refuse(user: Any, model: type[models.Model], object_id: Any, cause: Exception | None = None) -> NoReturn:
+    """A 404 for an object outside the user's scope (or missing: the answer is the same), the
+    refusal audited. Every scoped read by key ends here when it finds nothing."""
+    from .audit import audit_record
+    from .models import AuditAction
+
+    audit_record(
+        actor=user, action=AuditAction.DENIED, object_type=model._meta.label, object_id=str(object_id)[:40]
+    )
+    raise Http404 from cause
 
 
 def teams_visible_to(user: User | AnonymousUser) -> models.QuerySet:
@@ -95,3 +100,65 @@ def teams_visible_to(user: User | AnonymousUser) -> models.QuerySet:
     if user.role == Role.MANAGER and not user.is_regional_manager:
         return teams.filter(pk__in=user.managed_teams.values("pk"))
     return teams
+
+
+class ScopedPrepared(Generic[M]):
+    """A read compiled once (``core.prepared.Prepared``) in a user's scope.
+
+    ``build(user, *args)`` returns the queryset; it is given a stand-in user of the same kind as
+    the real one, whose scope values (a VLO's team, a manager's managed teams, the region) are the
+    SQL's arguments, so one SQL serves every user of a kind. A user who sees nothing (inactive,
+    outside a region, a VLO without a team) gets nothing, as ``scope_q`` gives them.
+    """
+
+    def __init__(self, build: Callable[..., models.QuerySet[M]]) -> None:
+        self._build = build
+        self._by_kind: dict[str, Prepared[M]] = {}
+
+    @staticmethod
+    def _kind(user: Any) -> tuple[str, tuple[int, ...]] | None:
+        if not getattr(user, "is_authenticated", False) or not user.is_active or not user.region_id:
+            return None
+        if user.role == Role.VLO:
+            if not user.team_id:
+                return None
+            if settings.VCS_VLO_OWN_CASES_ONLY:
+                return "vlo, own cases", (user.team_id, user.region_id, user.pk)
+            return "vlo", (user.team_id, user.region_id)
+        if user.role == Role.MANAGER and not user.is_regional_manager:
+            return "manager", (user.pk, user.region_id)
+        return "region", (user.region_id,)
+
+    @staticmethod
+    def _stand_in(kind: str, values: Sequence[int]) -> Any:
+        from .models import User
+
+        if kind.startswith("vlo"):
+            team_id, region_id, *own = values
+            officer = own[0] if own else 0  # only an own-cases-only scope reads the VLO's pk
+            return User(pk=officer, role=Role.VLO, team_id=team_id, region_id=region_id, is_active=True)
+        if kind == "manager":
+            return User(pk=values[0], role=Role.MANAGER, region_id=values[1], is_active=True)
+        return User(pk=0, role=Role.MANAGER, is_regional_manager=True, region_id=values[0], is_active=True)
+
+    def _prepared(self, kind: str, width: int) -> Prepared[M]:
+        prepared = self._by_kind.get(kind)
+        if prepared is None:
+            prepared = self._by_kind[kind] = Prepared(
+                lambda *values: self._build(self._stand_in(kind, values[:width]), *values[width:])
+            )
+        return prepared
+
+    def first(self, user: Any, *args: Any) -> M | None:
+        found = self._kind(user)
+        if found is None:
+            return None
+        kind, values = found
+        return self._prepared(kind, len(values)).first(*values, *args)
+
+    def all(self, user: Any, *args: Any) -> list[M]:
+        found = self._kind(user)
+        if found is None:
+            return []
+        kind, values = found
+        return self._prepared(kind, len(values)).all(*values, *args)
