@@ -143,10 +143,10 @@ def open_task_count(*, user: Any) -> int:
     if user.role == Role.VLO:
         if not user.team_id:
             return 0
-        tasks = _vlo_open_tasks.all(user.pk, user.region_id, user.team_id, fixed=shape)
+        in_scope = _vlo_open_tasks.annotation("in_scope", user.pk, user.region_id, user.team_id, fixed=shape)
     else:
-        tasks = _others_open_tasks.all(user.pk, user.region_id, fixed=shape)
-    return sum(1 for task in tasks if task.in_scope)  # type: ignore[attr-defined,misc]
+        in_scope = _others_open_tasks.annotation("in_scope", user.pk, user.region_id, fixed=shape)
+    return in_scope.count(True)
 
 
 def case_tasks(*, case: Case) -> QuerySet[Task]:

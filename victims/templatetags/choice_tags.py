@@ -13,23 +13,26 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 
+from vcs_portal.core.prepared import Prepared
 from victims.models import TRANSITIONS, Case, CaseStatus, VictimRestriction
 from victims.selectors import case_rows
 
 register = template.Library()
 
 
+# Every tab of a case shows the banner: SQL compiled (and planned) once (core/prepared.py).
+_victim_restrictions: Prepared[VictimRestriction] = Prepared(
+    lambda victim_id: (
+        VictimRestriction.objects.filter(victim_id=victim_id)
+        .select_related("added_by", "lifted_by")
+        .order_by("kind", "-added_at", "-pk")
+    )
+)
+
+
 def _restrictions(case: Case) -> list[VictimRestriction]:
     """All the victim's restrictions, active and lifted, read once per case object."""
-    return case_rows(
-        case,
-        "restrictions",
-        lambda: list(
-            VictimRestriction.objects.filter(victim_id=case.victim_id)
-            .select_related("added_by", "lifted_by")
-            .order_by("kind", "-added_at", "-pk")
-        ),
-    )
+    return case_rows(case, "restrictions", lambda: _victim_restrictions.all(case.victim_id))
 
 
 def _licence_condition_url(case: Case) -> str:
