@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as CaseWhen
-from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import CharField, F, Func, Model, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from offenders.models import KeyDate, Offender, OffenderAlias, SentenceEvent, SentenceOffence
@@ -91,16 +91,23 @@ def caseload(
     return cases
 
 
-def sort_column(name: str) -> F | Subquery:
-    """A caseload sort column. A victim's or offender's name is read per row by primary key, so
-    sorting a team's cases never joins (and so never scans) the whole victims or offenders table.
+def sort_columns(names: tuple[str, ...]) -> list[F | Subquery]:
+    """A caseload sort's columns. A victim's or offender's name is read per row by primary key,
+    so sorting a team's cases never joins (and so never scans) the whole victims or offenders
+    table; its parts (surname, then first name) come from one subquery as one row value, which
+    PostgreSQL compares part by part: one lookup per case, not one per part.
     """
-    related, _, field = name.partition("__")
-    if related == "victim":
-        return Subquery(Victim.objects.filter(pk=OuterRef("victim_id")).values(field)[:1])
-    if related == "offender":
-        return Subquery(Offender.objects.filter(pk=OuterRef("offender_id")).values(field)[:1])
-    return F(name)
+    related = {name.partition("__")[0] for name in names}
+    if len(related) == 1 and (model := _SORT_RELATIONS.get(next(iter(related)))) is not None:
+        fields = [name.partition("__")[2] for name in names]
+        parts = [F(field) for field in fields]
+        value = Func(*parts, function="ROW", output_field=CharField()) if len(parts) > 1 else parts[0]
+        rows = model.objects.filter(pk=OuterRef(f"{next(iter(related))}_id")).order_by()
+        return [Subquery(rows.values_list(value)[:1])]
+    return [F(name) for name in names]
+
+
+_SORT_RELATIONS: dict[str, type[Model]] = {"victim": Victim, "offender": Offender}
 
 
 # A caseload page's rows, by the ids its scoped and filtered query found (the same SQL every time).

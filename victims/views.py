@@ -54,8 +54,7 @@ def _with_format_csv(request: HttpRequest) -> str:
 def _ordering(sort: str) -> list[Any]:
     descending = sort.startswith("-")
     ordering = []
-    for name in SORTS[sort.lstrip("-")][1]:
-        column = selectors.sort_column(name)
+    for column in selectors.sort_columns(SORTS[sort.lstrip("-")][1]):
         ordering.append(column.desc(nulls_last=True) if descending else column.asc(nulls_last=True))
     return [*ordering, "pk"]
 
