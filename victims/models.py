@@ -393,6 +393,13 @@ class Case(models.Model):
                 condition=~Q(status="closed"),
                 name="case_team_open_due_idx",
             ),
+            # A VLO's own caseload (the page's default, scoped to their team): their open cases
+            # by due date, from one index, not the team's bitmap ANDed with the officer's.
+            models.Index(
+                fields=["team", "officer", "first_contact_due", "id"],
+                condition=~Q(status="closed"),
+                name="case_officer_open_due_idx",
+            ),
             # Dashboards aggregate a team's cases from the index alone.
             models.Index(
                 fields=["team"],
