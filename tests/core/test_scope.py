@@ -96,7 +96,17 @@ def test_a_refused_access_is_audited(outsider):
 
 @pytest.mark.parametrize("own_cases_only", [False, True])
 def test_a_scoped_read_compiled_once_sees_what_visible_to_sees_for_every_kind_of_user(
-    vlo, teammate, outsider, manager, regional_manager, admin_user, team_a1, team_a2, team_b1, settings, own_cases_only
+    vlo,
+    teammate,
+    outsider,
+    manager,
+    regional_manager,
+    admin_user,
+    team_a1,
+    team_a2,
+    team_b1,
+    settings,
+    own_cases_only,
 ):
     """ScopedPrepared (the case page's read) against the ORM's visible_to, user by user."""
     from tests.victims.factories import CaseFactory
