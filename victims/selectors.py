@@ -102,7 +102,7 @@ def sort_columns(names: tuple[str, ...]) -> list[F | Subquery]:
         fields = [name.partition("__")[2] for name in names]
         parts = [F(field) for field in fields]
         value = Func(*parts, function="ROW", output_field=CharField()) if len(parts) > 1 else parts[0]
-        rows = model.objects.filter(pk=OuterRef(f"{next(iter(related))}_id")).order_by()
+        rows = model._default_manager.filter(pk=OuterRef(f"{next(iter(related))}_id")).order_by()
         return [Subquery(rows.values_list(value)[:1])]
     return [F(name) for name in names]
 
