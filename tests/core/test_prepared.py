@@ -70,10 +70,16 @@ def test_a_moment_is_a_parameter_like_any_other():
 
 
 def test_it_refuses_what_it_cannot_run_faithfully(vlo):
-    with pytest.raises(ValueError, match="model objects only"):
-        Prepared(lambda pk: User.objects.filter(pk=pk).values("email")).first(vlo.pk)
-    with pytest.raises(ValueError, match="model objects only"):
+    with pytest.raises(ValueError, match="values_list"):
+        Prepared(lambda pk: User.objects.filter(pk=pk).values_list("email")).first(vlo.pk)
+    with pytest.raises(ValueError, match="values_list, prefetch"):
         Prepared(lambda pk: User.objects.filter(pk=pk).prefetch_related("tasks")).first(vlo.pk)
+    with pytest.raises(ValueError, match="worked out from an argument"):
+        # ``day`` reaches the SQL as itself and, a second time, as a day four weeks before it.
+        both = Prepared(
+            lambda day: Task.objects.filter(due_on__lte=day, completed_at__date__gte=day - timedelta(days=28))
+        )
+        both.all(timezone.localdate())
     with pytest.raises(ValueError, match="written into the SQL"):
         Prepared(lambda pk: User.objects.annotate(n=RawSQL(f"{pk}", ()))).first(vlo.pk)  # noqa: S611
     with pytest.raises(ValueError, match="parameter of its own"):
@@ -247,3 +253,24 @@ def test_with_prepared_statements_off_the_same_sql_runs_plain(vlo, settings):
     with CaptureQueriesContext(connection) as captured:
         assert plain.first(vlo.pk).pk == vlo.pk
     assert captured.captured_queries[0]["sql"].startswith('SELECT "core_user"."id"')
+
+
+def test_a_values_aggregate_comes_back_as_the_orm_s_dicts(vlo, teammate, make_case):
+    from django.db.models import Count, Max, Q
+
+    case = make_case(vlo)
+    task(case, vlo)
+    task(case, vlo, status=TaskStatus.DONE)
+    task(case, teammate)
+
+    def build(owner_ids, day):
+        return (
+            Task.objects.filter(owner_id__any_of=owner_ids)
+            .order_by("owner_id")
+            .values("owner_id")
+            .annotate(open=Count("pk", filter=Q(status=TaskStatus.OPEN, due_on__lte=day)), last=Max("due_on"))
+        )
+
+    ours = Prepared(build).all([vlo.pk, teammate.pk], timezone.localdate())
+    assert ours == list(build([vlo.pk, teammate.pk], timezone.localdate()))
+    assert [row["open"] for row in ours] == [1, 1] and isinstance(ours[0]["last"], type(timezone.localdate()))

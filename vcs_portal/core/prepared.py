@@ -19,7 +19,8 @@ The rules, checked when it compiles:
 - anything that changes the query's shape rather than its values (a role, whether a user has a
   team, how many rows) is passed as ``fixed``: it goes to the builder as it is, and each
   combination is compiled on its own;
-- only querysets of model objects, without ``prefetch_related`` or ``extra``;
+- only querysets of model objects or ``values()`` dicts (an aggregate's rows), without
+  ``prefetch_related`` or ``extra``;
 - a list of ids is one argument when it reaches the SQL as one array (``pk__any_of=ids``,
   ``core.lookups``), never through ``__in``, whose SQL changes with the list's length.
 
@@ -44,7 +45,11 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    ValuesIterable,
+    get_related_populators,
+)
 from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=models.Model)
@@ -73,6 +78,19 @@ class _StandIn:
             return dt.date(1001, 1, 1 + position)
         raise TypeError(f"Prepared cannot stand in for a {type(sample).__name__}")
 
+    @staticmethod
+    def worked_out(value: Any) -> bool:
+        """Whether a parameter looks made from a stand-in (a day before one, a stand-in id plus one)."""
+        if isinstance(value, list):
+            return any(_StandIn.worked_out(item) for item in value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -2_000_000_000 < value < -1_800_000_000
+        if isinstance(value, str):
+            return "\x00prepared-" in value
+        if isinstance(value, dt.date):  # and datetimes
+            return value.year < 1100
+        return False
+
 
 @dataclass
 class _Compiled:
@@ -87,6 +105,7 @@ class _Compiled:
     annotations: dict[str, int] = field(default_factory=dict)
     empty: bool = False  # the ORM found the query can match nothing (``pk__in=[]``): no SQL
     statement: str | None = None  # its server-side name, once it is known to prepare
+    names: list[str] | None = None  # a values() queryset's keys: its rows are dicts
     execute: str = ""  # the EXECUTE that runs it
 
 
@@ -160,12 +179,15 @@ class Prepared(Generic[M]):
         stand_ins = [_StandIn.make(arg, n) for n, arg in enumerate(args)]
         queryset = self._build(*stand_ins, *fixed).using(using)
         if (
-            queryset._iterable_class is not ModelIterable
+            queryset._iterable_class not in (ModelIterable, ValuesIterable)
             or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
             or queryset._known_related_objects  # type: ignore[attr-defined]
             or queryset.query.extra
         ):
-            raise ValueError("Prepared runs querysets of model objects only (no values, prefetch or extra)")
+            raise ValueError(
+                "Prepared runs querysets of model objects or of values() dicts only (no values_list, "
+                "prefetch or extra)"
+            )
         query = queryset.order_by().values("pk").query if count else queryset.query
         compiler = query.get_compiler(using=using)
         try:
@@ -185,9 +207,18 @@ class Prepared(Generic[M]):
             # Unused, or used only through a value worked out from it (a day before ``today``),
             # which the stand-in would fix for ever: either way not a value this SQL can take.
             raise ValueError("Prepared: an argument does not reach the SQL as a parameter of its own")
+        taken = {index for index, _ in slots}
+        if any(_StandIn.worked_out(value) for index, value in enumerate(params) if index not in taken):
+            # Also passed through (so above), but used as well through a value worked out from it.
+            raise ValueError("Prepared: a value worked out from an argument would be fixed in the SQL")
         if count:
             # The ORM's own SQL, its values all parameters.
             return _Compiled(f"SELECT COUNT(*) FROM ({sql}) prepared", tuple(params), slots, {})  # noqa: S608
+        if queryset._iterable_class is ValuesIterable:
+            query = queryset.query
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            columns = [column[0] for column in compiler.select[: compiler.col_count]]
+            return _Compiled(sql, tuple(params), slots, compiler.get_converters(columns), names=names)
         select, klass_info = compiler.select, compiler.klass_info
         assert klass_info is not None  # a model queryset always has one
         fields = klass_info["select_fields"]
@@ -248,7 +279,8 @@ class Prepared(Generic[M]):
 
     @staticmethod
     def _object(compiled: _Compiled, row: Sequence[Any], using: str) -> Any:
-        """One row as ``ModelIterable`` makes it: converted, its related objects and annotations set."""
+        """One row as ``ModelIterable`` makes it: converted, its related objects and annotations
+        set; or for a ``values()`` queryset, as ``ValuesIterable`` makes it, a dict."""
         if compiled.converters:
             values = list(row)
             connection = connections[using]
@@ -256,6 +288,8 @@ class Prepared(Generic[M]):
                 for convert in functions:
                     values[position] = convert(values[position], expression, connection)
             row = values
+        if compiled.names is not None:
+            return dict(zip(compiled.names, row, strict=True))
         obj = compiled.model.from_db(using, compiled.init_list, row[compiled.model_slice])
         for populator in compiled.populators:
             populator.populate(row, obj)
