@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import (
     Count,
     Q,
+    QuerySet,
 )
 
 from contacts.models import TaskKind
 from vcs_portal.core.models import Role, Team, User
+from vcs_portal.core.prepared import Prepared
 from victims.models import Case, CaseStatus, first_contact_overdue_q
 
 from .common import (
@@ -46,8 +49,11 @@ def other_first_contact_overdue_q(today: date) -> Q:
     return ~Q(status=CaseStatus.REFERRED) & first_contact_overdue_q(today)
 
 
-def case_filter(key: str, today: date, *, snapshot: bool = False) -> Q:
-    """One of today's case figures as a condition on a case; the keys are also the lists' keys."""
+def case_filter(key: str, today: date, *, snapshot: bool = False, end: date | None = None) -> Q:
+    """One of today's case figures as a condition on a case; the keys are also the lists' keys.
+
+    A window's figure ends ``days`` after ``today`` (``end`` gives that day, worked out already,
+    to SQL compiled once: ``_case_counts``)."""
     if key == "never_offered":
         return never_offered_q(today)
     if key == "first_contact_overdue":
@@ -57,7 +63,8 @@ def case_filter(key: str, today: date, *, snapshot: bool = False) -> Q:
     kind, _, days = key.rpartition("_")
     if kind not in UPCOMING_KINDS or not days.isdigit() or int(days) not in WINDOWS:
         raise KeyError(key)
-    end = today + timedelta(days=int(days))
+    if end is None:
+        end = today + timedelta(days=int(days))
     return OPEN & Q(sentence_id__in=upcoming_sentences(kind, today, end, snapshot=snapshot))
 
 
@@ -101,6 +108,34 @@ class Dashboard:
     snapshot: bool  # releases and hearings came from the hourly copy
 
 
+def _case_counts(team_ids: list[int], today: date, *ends_and_snapshot: Any) -> QuerySet[Case, dict[str, Any]]:
+    """Every case figure of the teams' cases, per team and officer, in one aggregate; each
+    window's last day (``WINDOWS`` order) given, then whether to read the hourly snapshot."""
+    *ends, snapshot = ends_and_snapshot
+    window_end = dict(zip(WINDOWS, ends, strict=True))
+
+    def end_of(key: str) -> date | None:
+        days = key.rpartition("_")[2]
+        return window_end[int(days)] if days.isdigit() else None
+
+    return (
+        Case.objects.filter(team_id__any_of=team_ids)
+        .order_by()
+        .values("team_id", "officer_id")
+        .annotate(
+            **{
+                key: Count("pk", filter=case_filter(key, today, snapshot=snapshot, end=end_of(key)))
+                for key in CASE_FIGURES
+            }
+        )
+    )
+
+
+# The dashboards' biggest aggregate: SQL compiled (and planned) once per snapshot choice.
+# Its rows are values() dicts, which Prepared's model typing does not describe.
+_case_counts_read: Prepared[Any] = Prepared(_case_counts)
+
+
 def dashboard_figures(*, scope: Scope, today: date, with_officers: bool = False) -> Dashboard:
     """Today's figures per team, per officer and in total, in three queries: the teams' people,
     one aggregate over the cases and one over the overdue tasks.
@@ -116,14 +151,8 @@ def dashboard_figures(*, scope: Scope, today: date, with_officers: bool = False)
         .distinct()
         .only("pk", "first_name", "last_name", "role", "team_id", "is_active")
     }
-    cases = (
-        Case.objects.filter(team_id__in=ids)
-        .order_by()
-        .values("team_id", "officer_id")
-        .annotate(
-            **{key: Count("pk", filter=case_filter(key, today, snapshot=snapshot)) for key in CASE_FIGURES}
-        )
-    )
+    ends = [today + timedelta(days=days) for days in WINDOWS]
+    cases: list[dict[str, Any]] = _case_counts_read.all(list(ids), today, *ends, fixed=(snapshot,))
     tasks = (
         overdue_tasks(today, ids, sorted(people))
         .order_by()
