@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.http import Http404
 
 from offenders.models import Offender
 from offenders.services import normalise_pnc
 from vcs_portal.core.models import User
 from vcs_portal.core.prepared import Prepared
-from vcs_portal.core.scope import get_visible_or_404
+from vcs_portal.core.scope import ScopedPrepared, get_visible_or_404
 from victims.models import Case
 
 from .models import ApiClient, Consultation, ConsultationStatus, InboundEvent, Webhook
@@ -140,6 +140,27 @@ class ConsultationsDue:
     late_list: list[Consultation]
 
 
+def _counts(user: User, today: date, week_end: date) -> QuerySet[Any, dict[str, Any]]:
+    """The open consultations in ``user``'s scope counted three ways, as one row (grouped on a
+    constant: a ``values()`` aggregate, so its SQL can be compiled once)."""
+    return (
+        Consultation.objects.visible_to(user)
+        .open()
+        .order_by()
+        .annotate(every=Value(1))
+        .values("every")
+        .annotate(
+            due=Count("pk", filter=Q(due_on__gte=today)),
+            late=Count("pk", filter=Q(due_on__lt=today)),
+            due_this_week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
+        )
+    )
+
+
+# Every dashboard shows them: compiled once per kind of manager (core.scope.ScopedPrepared).
+_consultation_counts: ScopedPrepared[Any] = ScopedPrepared(_counts)
+
+
 def consultations_due_and_late(*, user: User, today: date, listed: int = 10) -> ConsultationsDue:
     """Open consultations on the cases ``user`` may see: how many are due, due within 7 days, late.
 
@@ -147,10 +168,9 @@ def consultations_due_and_late(*, user: User, today: date, listed: int = 10) -> 
     """
     open_ = Consultation.objects.visible_to(user).open()
     week_end = date.fromordinal(today.toordinal() + 7)
-    counts = open_.aggregate(  # one query for the three figures
-        due=Count("pk", filter=Q(due_on__gte=today)),
-        late=Count("pk", filter=Q(due_on__lt=today)),
-        due_this_week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
+    # One query for the three figures (a row only when there is an open consultation).
+    counts = next(
+        iter(_consultation_counts.all(user, today, week_end)), {"due": 0, "late": 0, "due_this_week": 0}
     )
     late_list = (
         open_.filter(due_on__lt=today).select_related("client", "case", "offender").order_by("due_on", "pk")

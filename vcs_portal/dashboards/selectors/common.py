@@ -22,6 +22,7 @@ from contacts.models import Task, TaskStatus
 from offenders.models import KeyDate, KeyDateKind
 from parole.models import ParoleReview
 from vcs_portal.core.models import User
+from vcs_portal.core.prepared import Prepared
 from victims.models import Case, CaseStatus
 
 from ..models import UpcomingDate, UpcomingKind, UpcomingRefresh
@@ -81,14 +82,20 @@ def overdue_tasks(today: date, team_ids: Sequence[int], owner_ids: Sequence[int]
     however many tasks the teams have finished over the years.
     """
     return Task.objects.filter(
-        owner_id__in=owner_ids, status=TaskStatus.OPEN, due_on__lt=today, case__team_id__in=team_ids
+        owner_id__any_of=list(owner_ids),
+        status=TaskStatus.OPEN,
+        due_on__lt=today,
+        case__team_id__any_of=list(team_ids),
     ).exclude(case__status=CaseStatus.CLOSED)
 
 
 def snapshot_is_fresh() -> bool:
     """Whether the hourly copy of upcoming dates is recent enough to use (see ``models``)."""
-    refresh = UpcomingRefresh.objects.filter(singleton=True).first()
+    refresh = _refresh.first()
     return refresh is not None and refresh.is_fresh()
+
+
+_refresh = Prepared(lambda: UpcomingRefresh.objects.filter(singleton=True))
 
 
 def live_upcoming(start: date, end: date) -> tuple[list[tuple[int, date]], list[tuple[int, date]]]:

@@ -132,6 +132,28 @@ def _case_counts(team_ids: list[int], today: date, *ends_and_snapshot: Any) -> Q
 
 
 # The dashboards' biggest aggregate: SQL compiled (and planned) once per snapshot choice.
+def _task_counts(today: date, team_ids: list[int], owner_ids: list[int]) -> QuerySet[Any, dict[str, Any]]:
+    """The teams' overdue tasks per team and owner, and the cases with an annual letter overdue."""
+    return (
+        overdue_tasks(today, team_ids, owner_ids)
+        .order_by()
+        .values("case__team_id", "owner_id")
+        .annotate(
+            overdue_tasks=Count("pk"),
+            annual_letters_overdue=Count("case_id", filter=Q(kind=TaskKind.ANNUAL_LETTER), distinct=True),
+        )
+    )
+
+
+# The teams' people: members and the managers of the teams.
+_people: Prepared[User] = Prepared(
+    lambda team_ids: (
+        User.objects.filter(Q(team_id__any_of=team_ids) | Q(managed_teams__id__any_of=team_ids))
+        .distinct()
+        .only("pk", "first_name", "last_name", "role", "team_id", "is_active")
+    )
+)
+_task_counts_read: Prepared[Any] = Prepared(_task_counts)
 # Its rows are values() dicts, which Prepared's model typing does not describe.
 _case_counts_read: Prepared[Any] = Prepared(_case_counts)
 
@@ -145,23 +167,10 @@ def dashboard_figures(*, scope: Scope, today: date, with_officers: bool = False)
     """
     ids = scope.team_ids
     snapshot = snapshot_is_fresh()
-    people = {
-        u.pk: u
-        for u in User.objects.filter(Q(team_id__in=ids) | Q(managed_teams__in=ids))
-        .distinct()
-        .only("pk", "first_name", "last_name", "role", "team_id", "is_active")
-    }
+    people = {u.pk: u for u in _people.all(list(ids))}
     ends = [today + timedelta(days=days) for days in WINDOWS]
     cases: list[dict[str, Any]] = _case_counts_read.all(list(ids), today, *ends, fixed=(snapshot,))
-    tasks = (
-        overdue_tasks(today, ids, sorted(people))
-        .order_by()
-        .values("case__team_id", "owner_id")
-        .annotate(
-            overdue_tasks=Count("pk"),
-            annual_letters_overdue=Count("case_id", filter=Q(kind=TaskKind.ANNUAL_LETTER), distinct=True),
-        )
-    )
+    tasks: list[dict[str, Any]] = _task_counts_read.all(today, list(ids), sorted(people))
     team_counts: dict[int, dict[str, int]] = {t.pk: dict.fromkeys(FIGURE_KEYS, 0) for t in scope.teams}
     person_counts: dict[int, dict[str, int]] = {}
     for row in cases:
