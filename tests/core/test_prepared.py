@@ -274,3 +274,13 @@ def test_a_values_aggregate_comes_back_as_the_orm_s_dicts(vlo, teammate, make_ca
     ours = Prepared(build).all([vlo.pk, teammate.pk], timezone.localdate())
     assert ours == list(build([vlo.pk, teammate.pk], timezone.localdate()))
     assert [row["open"] for row in ours] == [1, 1] and isinstance(ours[0]["last"], type(timezone.localdate()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_deallocated_behind_its_back_is_prepared_again(vlo):
+    again: Prepared[User] = Prepared(lambda pk: User.objects.filter(pk=pk))
+    assert again.first(vlo.pk).pk == vlo.pk
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a pooler's DISCARD ALL would
+    assert again.first(vlo.pk).pk == vlo.pk
+    assert again.first(vlo.pk).pk == vlo.pk

@@ -44,7 +44,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import DatabaseError, connections, models
 from django.db.models.query import (  # type: ignore[attr-defined]
     ModelIterable,
     ValuesIterable,
@@ -160,7 +160,20 @@ def _run(using: str, compiled: _Compiled, params: list[Any], cursor: Any) -> Non
         # queries and the bench's breakdown still say what ran (a comment costs PostgreSQL nothing).
         note = compiled.sql.replace("%", "%%") if "*/" not in compiled.sql else "(SQL not shown)"
         compiled.execute = f"EXECUTE {compiled.statement}{values} /* {note} */"
-    cursor.execute(compiled.execute, params)
+    try:
+        cursor.execute(compiled.execute, params)
+    except DatabaseError as error:
+        if getattr(error.__cause__, "pgcode", None) != _NO_SUCH_STATEMENT:
+            raise
+        # Deallocated behind our back (DISCARD ALL, DEALLOCATE): prepare it again next time, and
+        # now too unless the failure has already aborted the caller's transaction.
+        prepared.discard(compiled.statement)
+        if not wrapper.get_autocommit():
+            raise
+        _run(using, compiled, params, cursor)
+
+
+_NO_SUCH_STATEMENT = "26000"  # PostgreSQL's invalid_sql_statement_name
 
 
 class Prepared(Generic[M]):
