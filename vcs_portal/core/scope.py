@@ -16,13 +16,13 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from .models import Role
+from .audit import audit_record
+from .models import AuditAction, Role, Team, User
 from .prepared import Prepared
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from .models import User
 
 _NOTHING = Q(pk__in=[])
 
@@ -78,9 +78,6 @@ def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -
 def refuse(user: Any, model: type[models.Model], object_id: Any, cause: Exception | None = None) -> NoReturn:
     """A 404 for an object outside the user's scope (or missing: the answer is the same), the
     refusal audited. Every scoped read by key ends here when it finds nothing."""
-    from .audit import audit_record
-    from .models import AuditAction
-
     audit_record(
         actor=user, action=AuditAction.DENIED, object_type=model._meta.label, object_id=str(object_id)[:40]
     )
@@ -89,8 +86,6 @@ def refuse(user: Any, model: type[models.Model], object_id: Any, cause: Exceptio
 
 def teams_visible_to(user: User | AnonymousUser) -> models.QuerySet:
     """The teams whose work ``user`` may see, by the same rules as ``scope_q``."""
-    from .models import Team
-
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.region_id:
         return Team.objects.none()
     teams = Team.objects.filter(region_id=user.region_id)
@@ -131,8 +126,6 @@ class ScopedPrepared(Generic[M]):
 
     @staticmethod
     def _stand_in(kind: str, values: Sequence[int]) -> Any:
-        from .models import User
-
         if kind.startswith("vlo"):
             team_id, region_id, *own = values
             officer = own[0] if own else 0  # only an own-cases-only scope reads the VLO's pk
