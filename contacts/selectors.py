@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from vcs_portal.core.models import Role, User
 from vcs_portal.core.prepared import Prepared
-from vcs_portal.core.scope import get_visible_or_404
+from vcs_portal.core.scope import ScopedPrepared, get_visible_or_404
 from victims.models import Case
 from victims.selectors import TimelineEntry, case_rows
 from victims.selectors import eligible_case_officers as case_officers_of
@@ -104,49 +104,29 @@ def my_tasks(
     return tasks.annotate(priority_rank=PRIORITY_RANK).order_by("due_on", "priority_rank", "pk")
 
 
-def _open_tasks_owned(
-    pk: int,
-    region_id: int | None,
-    team_id: int | None,
-    role: str,
-    regional: bool,
-    own_cases_only: bool,  # scope_q reads the setting itself; here it keys the compiled SQL
-) -> QuerySet[Task]:
-    """The open tasks a user owns, each marked ``in_scope`` if its case is one the user may see
-    (``Task.objects.visible_to`` is the case's scope): built from a stand-in user of the same kind.
+def _open_tasks_owned(user: User, owner_id: int) -> QuerySet[Task]:
+    """The open tasks ``owner_id`` holds, each marked ``in_scope`` if its case is one ``user`` may
+    see (``Task.objects.visible_to`` is the case's scope).
 
     The scope is asked per task, in the select list, not as a filter: as a filter PostgreSQL
     joins the user's few tasks to every case of their teams (for a manager, probing each of a
     team's 1,400 cases for tasks: 3 ms on every page), where one primary-key lookup per owned
     task is all the count needs.
     """
-    user = User(
-        pk=pk, role=role, is_regional_manager=regional, is_active=True, team_id=team_id, region_id=region_id
-    )
     visible = Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))
-    return Task.objects.open().filter(owner=user).annotate(in_scope=Exists(visible)).only("pk").order_by()
+    return (
+        Task.objects.open().filter(owner_id=owner_id).annotate(in_scope=Exists(visible)).only("pk").order_by()
+    )
 
 
-# One per kind of user, each passed only the values its scope uses (a VLO's team; a manager's region).
-_vlo_open_tasks = Prepared(
-    lambda pk, region_id, team_id, *shape: _open_tasks_owned(pk, region_id, team_id, *shape)
-)
-_others_open_tasks = Prepared(lambda pk, region_id, *shape: _open_tasks_owned(pk, region_id, None, *shape))
+# Compiled once per kind of user (core.scope.ScopedPrepared).
+_open_tasks: ScopedPrepared[Task] = ScopedPrepared(_open_tasks_owned)
 
 
 def open_task_count(*, user: Any) -> int:
     """How many open tasks ``user`` owns in their scope (the number beside "My tasks" on every
     page, what the My tasks list shows), with SQL compiled once per kind of user (core/prepared.py)."""
-    if not user.is_active or not user.region_id:
-        return 0  # scope_q: nobody outside a region sees anything
-    shape = (user.role, user.is_regional_manager, settings.VCS_VLO_OWN_CASES_ONLY)
-    if user.role == Role.VLO:
-        if not user.team_id:
-            return 0
-        in_scope = _vlo_open_tasks.annotation("in_scope", user.pk, user.region_id, user.team_id, fixed=shape)
-    else:
-        in_scope = _others_open_tasks.annotation("in_scope", user.pk, user.region_id, fixed=shape)
-    return in_scope.count(True)
+    return _open_tasks.annotation("in_scope", user, user.pk).count(True)
 
 
 def case_tasks(*, case: Case) -> QuerySet[Task]:

@@ -134,24 +134,29 @@ class ScopedPrepared(Generic[M]):
             return User(pk=values[0], role=Role.MANAGER, region_id=values[1], is_active=True)
         return User(pk=0, role=Role.MANAGER, is_regional_manager=True, region_id=values[0], is_active=True)
 
-    def _prepared(self, kind: str, width: int) -> Prepared[M]:
-        prepared = self._by_kind.get(kind)
-        if prepared is None:
-            prepared = self._by_kind[kind] = Prepared(
-                lambda *values: self._build(self._stand_in(kind, values[:width]), *values[width:])
-            )
-        return prepared
-
-    def first(self, user: Any, *args: Any) -> M | None:
+    def _for(self, user: Any) -> tuple[Prepared[M], tuple[int, ...]] | None:
+        """The compiled read for ``user``'s kind and their scope's values; None if they see nothing."""
         found = self._kind(user)
         if found is None:
             return None
         kind, values = found
-        return self._prepared(kind, len(values)).first(*values, *args)
+        prepared = self._by_kind.get(kind)
+        if prepared is None:
+            width = len(values)
+            prepared = self._by_kind[kind] = Prepared(
+                lambda *values: self._build(self._stand_in(kind, values[:width]), *values[width:])
+            )
+        return prepared, values
+
+    def first(self, user: Any, *args: Any) -> M | None:
+        found = self._for(user)
+        return found[0].first(*found[1], *args) if found else None
 
     def all(self, user: Any, *args: Any) -> list[M]:
-        found = self._kind(user)
-        if found is None:
-            return []
-        kind, values = found
-        return self._prepared(kind, len(values)).all(*values, *args)
+        found = self._for(user)
+        return found[0].all(*found[1], *args) if found else []
+
+    def annotation(self, name: str, user: Any, *args: Any) -> list[Any]:
+        """``Prepared.annotation``: one annotation's value for each row, without the objects."""
+        found = self._for(user)
+        return found[0].annotation(name, *found[1], *args) if found else []

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404
 
 from vcs_portal.core.audit import audit_record
-from vcs_portal.core.models import AuditAction, Region, Role, Team, User
-from vcs_portal.core.prepared import Prepared
-from vcs_portal.core.scope import teams_visible_to
+from vcs_portal.core.models import AuditAction, Region, Role, Team
+from vcs_portal.core.scope import ScopedPrepared, teams_visible_to
 
 # --- scope --------------------------------------------------------------------------------------
 
@@ -38,17 +36,10 @@ class Scope:
         return ", ".join(t.name for t in self.teams) or "No teams"
 
 
-def _teams_of(pk: int, region_id: int, regional: bool) -> QuerySet[Team]:
-    """A manager's teams (``teams_visible_to``), for a stand-in manager of the same kind."""
-    manager = User(
-        pk=pk, role=Role.MANAGER, is_regional_manager=regional, is_active=True, region_id=region_id
-    )
-    return teams_visible_to(manager).select_related("region").order_by("name", "pk")
-
-
-# Every dashboard page reads them: SQL compiled once (core/prepared.py), one per kind of manager.
-_managed_teams = Prepared(lambda pk, region_id: _teams_of(pk, region_id, regional=False))
-_region_teams = Prepared(lambda region_id: _teams_of(0, region_id, regional=True))
+# Every dashboard page reads them: compiled once per kind of manager (core.scope.ScopedPrepared).
+_scope_teams: ScopedPrepared[Team] = ScopedPrepared(
+    lambda user: teams_visible_to(user).select_related("region").order_by("name", "pk")
+)
 
 
 def dashboard_scope(*, user: Any, team: str | int | None = None, whole_region: bool = False) -> Scope:
@@ -61,12 +52,7 @@ def dashboard_scope(*, user: Any, team: str | int | None = None, whole_region: b
         raise Http404
     if whole_region and not user.is_regional_manager:
         raise Http404
-    if not user.is_active or not user.region_id:
-        teams: tuple[Team, ...] = ()  # teams_visible_to: nobody outside a region sees a team
-    elif user.is_regional_manager:
-        teams = tuple(_region_teams.all(user.region_id))
-    else:
-        teams = tuple(_managed_teams.all(user.pk, user.region_id))
+    teams = tuple(_scope_teams.all(user))
     region = teams[0].region if teams else None
     if team not in (None, ""):
         chosen = next((t for t in teams if str(t.pk) == str(team)), None)
