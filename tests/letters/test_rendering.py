@@ -4,6 +4,7 @@ letterhead, hostile text escaped, and a PDF renderer that fetches nothing but ou
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from tests.letters.conftest import CRD, PRISON
 from tests.letters.helpers import pdf_pages, pdf_reader, pdf_text
 from tests.parole.factories import ParoleReviewFactory
 from tests.victims.factories import CaseFactory
+from vcs_portal.core import pdf as core_pdf
 from vcs_portal.letters import checks, rendering, services
 from vcs_portal.letters.models import LetterKind
 from vcs_portal.letters.rendering import FETCH_BASE, LetterAssetRefused, StaticOnlyFetcher, static_path_for
@@ -210,7 +212,8 @@ def test_hostile_names_and_free_text_are_escaped_and_never_fetched(team_a1, vlo,
     assert settings.SECRET_KEY not in html
 
     pdf, _ = rendering.html_to_pdf(html)
-    assert fetched == [FETCH_BASE + "static/letters/letter.css"]
+    # Nothing but the letters' own stylesheet (fetched once per worker, so perhaps not by this render).
+    assert set(fetched) <= {FETCH_BASE + "static/letters/letter.css"}
     assert "<script>alert(1)</script>" in pdf_text(pdf)  # shown as text, harmlessly
     assert settings.SECRET_KEY not in pdf_text(pdf)
 
@@ -264,6 +267,24 @@ def test_the_fetcher_serves_a_real_static_file():
         assert response.content_type == "text/css"
     finally:
         response.close()
+
+
+def test_the_letters_stylesheet_is_parsed_once_and_again_when_its_file_changes(fetched, tmp_path, settings):
+    """core.pdf.stylesheet keeps the parsed sheet while the file is unchanged, and reads an edited one."""
+    sheet = tmp_path / "letters" / "bench-only.css"
+    sheet.parent.mkdir()
+    sheet.write_text("@page { size: A5; }")
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(tmp_path)]
+    first = core_pdf.stylesheet("letters/bench-only.css")
+    assert core_pdf.stylesheet("letters/bench-only.css") is first
+    assert fetched == [FETCH_BASE + "static/letters/bench-only.css"]
+
+    sheet.write_text("@page { size: A4 landscape; }")
+    os.utime(sheet, ns=(sheet.stat().st_atime_ns, sheet.stat().st_mtime_ns + 1_000_000))
+    second = core_pdf.stylesheet("letters/bench-only.css")
+    assert second is not first and len(fetched) == 2
+    page = core_pdf.render_document("<p>Hello</p>", ("letters/bench-only.css",)).pages[0]
+    assert page.width > page.height  # the edited sheet, not the first one
 
 
 def test_the_fetcher_serves_project_static_files_too():

@@ -681,8 +681,6 @@ def letter_document_html(views: Sequence[LetterView]) -> str:
             "letters": [{"view": v, "html": letter_fragment_html(v)} for v in views],
             "language": views[0].language if views else Language.ENGLISH,
             "title": views[0].subject if len(views) == 1 else "Letters",
-            # Not {% static %}: a hashed production name would not be found by the fetcher's finders.
-            "css_url": settings.STATIC_URL + "letters/letter.css",
         },
     )
 
@@ -697,17 +695,20 @@ LetterAssetRefused = AssetRefused
 # Tagged PDF/UA-1 (structure, reading order, the document's language and title from the HTML), so a
 # victim using a screen reader gets headings, paragraphs and lists rather than loose text.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+# Every letter's stylesheet, parsed once per worker (core.pdf.stylesheet) rather than linked from
+# each document: the A4 page, its margin boxes and the letter itself.
+LETTER_STYLESHEET = "letters/letter.css"
 
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:
     """(PDF bytes, number of pages)."""
-    document = render_document(html)
+    document = render_document(html, (LETTER_STYLESHEET,))
     return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 
 
 def merged_pdf(htmls: Iterable[str]) -> tuple[bytes, int]:
     """One PDF of several documents, each starting on a new page; page numbers restart per letter."""
-    documents = [render_document(h) for h in htmls]
+    documents = [render_document(h, (LETTER_STYLESHEET,)) for h in htmls]
     if not documents:
         raise ValueError("Nothing to print")
     pages = [p for d in documents for p in d.pages]

@@ -21,7 +21,6 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -108,11 +107,11 @@ def _cases(n: int, today: date) -> list[Case]:
 
 
 def _inline_css(html: str) -> str:
-    css_path = finders.find("letters/letter.css")
+    css_path = finders.find(rendering.LETTER_STYLESHEET)
     with open(css_path, encoding="utf-8") as fh:
         css = fh.read()
-    link = f'<link rel="stylesheet" href="{settings.STATIC_URL}letters/letter.css">'
-    return html.replace(link, f"<style>{css}</style>")
+    # Our render applies the stylesheet parsed once (core.pdf.stylesheet); bare WeasyPrint parses it each time.
+    return html.replace("</head>", f"<style>{css}</style></head>", 1)
 
 
 def _render_ours(case: Case, today: date) -> tuple[str, bytes]:
