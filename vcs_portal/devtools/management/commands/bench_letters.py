@@ -110,7 +110,7 @@ def _inline_css(html: str) -> str:
     css_path = finders.find(rendering.LETTER_STYLESHEET)
     with open(css_path, encoding="utf-8") as fh:
         css = fh.read()
-    # Our render applies the stylesheet parsed once (core.pdf.stylesheet); bare WeasyPrint parses it each time.
+    # Ours applies the stylesheet parsed once (core.pdf.stylesheet); bare WeasyPrint parses it each time.
     return html.replace("</head>", f"<style>{css}</style></head>", 1)
 
 
