@@ -150,18 +150,108 @@ SEARCH_REASONS = {
 }
 
 
+def _matching_names(model: type[Model]) -> ScopedPrepared[Any]:
+    """The ids of ``model``'s rows in scope whose folded name holds every word (or, ``short``,
+    whose surname is the one term): one compiled read per kind of user and number of words."""
+
+    def build(user: Any, *words_then_short: Any) -> QuerySet[Any]:
+        *words, short = words_then_short
+        if model is OffenderAlias:
+            rows, key = (
+                OffenderAlias.objects.filter(offender__in=Offender.objects.visible_to(user)),
+                "offender_id",
+            )
+        else:
+            rows, key = model.objects.visible_to(user), "pk"  # type: ignore[attr-defined]
+        if short:  # only short words: a surname that is the term
+            return (
+                rows.alias(search_name=search_text("last_name"))
+                .filter(search_name=search_term(words[0]))
+                .values(key)
+            )
+        match = Q()
+        for word in words:  # every word appears in the folded name (any order, partial)
+            match &= Q(search_name__contains=search_term(word))
+        return rows.alias(search_name=search_text("first_name", "last_name")).filter(match).values(key)
+
+    return ScopedPrepared(build)
+
+
+_victims_named = _matching_names(Victim)
+_offenders_named = _matching_names(Offender)
+_aliases_named = _matching_names(OffenderAlias)
+_offenders_numbered = ScopedPrepared(
+    lambda user, compact: (
+        Offender.objects.visible_to(user)
+        .filter(Q(pnc_number=compact) | Q(prison_number=compact))
+        .values("pk", "pnc_number", "prison_number")
+    )
+)
+_postcodes = ScopedPrepared(
+    lambda user, *digests: Address.objects.filter(
+        postcode_index__in=digests, victim__in=Victim.objects.visible_to(user)
+    ).values("victim_id", "is_current")
+)
+# Every matching case in the result's order: exact matches first, then open cases, then by name.
+_cases_found = ScopedPrepared(
+    lambda user, compact, victim_ids, offender_ids, exact_victim_ids, exact_offender_ids: (
+        Case.objects.visible_to(user)
+        .filter(Q(reference=compact) | Q(victim_id__any_of=victim_ids) | Q(offender_id__any_of=offender_ids))
+        .annotate(
+            exact_rank=CaseWhen(
+                When(
+                    Q(reference=compact)
+                    | Q(victim_id__any_of=exact_victim_ids)
+                    | Q(offender_id__any_of=exact_offender_ids),
+                    then=0,
+                ),
+                default=1,
+            ),
+            open_rank=CaseWhen(When(status=CaseStatus.CLOSED, then=1), default=0),
+        )
+        .order_by("exact_rank", "open_rank", "victim__last_name", "victim__first_name", "pk")
+        .values("pk")
+    )
+)
+# A page of results by id (chosen in scope a moment before), with what a result shows.
+_search_rows: Prepared[Case] = Prepared(
+    lambda ids: (
+        Case.objects.select_related("victim", "offender", "officer")
+        .only(*CASELOAD_COLUMNS, "team_id", "victim_id", "offender_id", "offender__pnc_number")
+        .filter(pk__any_of=ids)
+    )
+)
+
+
 @dataclass(frozen=True)
 class CaseSearch:
-    """The cases matching a search (``cases``, a queryset to page through) and why each matched.
+    """The cases matching a search (``ids``, in the result's order) and why each matched.
 
     Found in two steps: first the few victims and offenders that match, each kind through its own
     index (trigram for names, B-tree for numbers, the blind index for postcodes), then the cases
-    in scope that name them, by the cases' own indexes. Neither step joins a whole table.
+    in scope that name them, by the cases' own indexes. Neither step joins a whole table; every
+    read is compiled once per kind of user (``core.scope.ScopedPrepared``).
     """
 
-    cases: QuerySet[Case]
+    ids: list[int]
     compact: str
     by_reason: dict[str, set[int]]  # reason -> victim or offender ids
+
+    def rows(self, ids: list[int]) -> list[Case]:
+        """The cases ``ids`` (some of this search's), in that order, with what a result shows."""
+        found = {case.pk: case for case in _search_rows.all(ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+    @property
+    def cases(self) -> list[Case]:
+        """Every matching case, in the result's order."""
+        return self.rows(self.ids)
+
+    def page(self, number: Any, per_page: int) -> Page:
+        """One page of the results, its rows read by primary key."""
+        page: Page[Any] = Paginator(self.ids, per_page).get_page(number)
+        page.object_list = self.rows(list(page.object_list))
+        return page
 
     def reasons(self, case: Case) -> list[str]:
         """Why ``case`` matched, in words."""
@@ -178,18 +268,6 @@ class CaseSearch:
         return found
 
 
-def _name_matches(words: list[str]) -> Q:
-    """Every word appears in the folded name (any order, partial, accents and case ignored)."""
-    q = Q()
-    for word in words:
-        q &= Q(search_name__contains=search_term(word))
-    return q
-
-
-def _ids(queryset: QuerySet, field: str = "pk") -> set[int]:
-    return set(queryset.values_list(field, flat=True))
-
-
 def case_search(*, user: Any, term: str) -> CaseSearch:
     """Cases in ``user``'s scope matching ``term``, and why each matched (``SEARCH_REASONS``).
 
@@ -204,52 +282,30 @@ def case_search(*, user: Any, term: str) -> CaseSearch:
     compact = "".join(words).upper()
     by_reason: dict[str, set[int]] = {reason: set() for reason in SEARCH_REASONS}
     if not words:
-        return CaseSearch(Case.objects.none(), compact, by_reason)
-    victims = Victim.objects.visible_to(user)
-    offenders = Offender.objects.visible_to(user)
-    aliases = OffenderAlias.objects.filter(offender__in=offenders)
-    if max(len(w) for w in words) >= MIN_TRIGRAM_TERM:
-        name, match = search_text("first_name", "last_name"), _name_matches(words)
-    else:  # only short words: a surname that is the term
-        name, match = search_text("last_name"), Q(search_name=search_term(" ".join(words)))
-    by_reason["victim"] = _ids(victims.alias(search_name=name).filter(match))
-    by_reason["offender"] = _ids(offenders.alias(search_name=name).filter(match))
-    by_reason["alias"] = _ids(aliases.alias(search_name=name).filter(match), "offender_id")
-    for row in offenders.filter(Q(pnc_number=compact) | Q(prison_number=compact)).values(
-        "pk", "pnc_number", "prison_number"
-    ):
+        return CaseSearch([], compact, by_reason)
+    short = max(len(w) for w in words) < MIN_TRIGRAM_TERM
+    terms = [" ".join(words)] if short else words
+    by_reason["victim"] = {row["pk"] for row in _victims_named.all(user, *terms, fixed=(short,))}
+    by_reason["offender"] = {row["pk"] for row in _offenders_named.all(user, *terms, fixed=(short,))}
+    by_reason["alias"] = {row["offender_id"] for row in _aliases_named.all(user, *terms, fixed=(short,))}
+    for row in _offenders_numbered.all(user, compact):
         by_reason["pnc" if row["pnc_number"] == compact else "prison_number"].add(row["pk"])
     if looks_like_postcode(term):
-        digests = blind_index_digests(postcode_normalise(term))
-        for victim_id, current in Address.objects.filter(
-            postcode_index__in=digests, victim__in=victims
-        ).values_list("victim_id", "is_current"):
-            by_reason["postcode" if current else "former_postcode"].add(victim_id)
-    victim_ids = by_reason["victim"] | by_reason["postcode"] | by_reason["former_postcode"]
-    offender_ids = by_reason["offender"] | by_reason["alias"] | by_reason["pnc"] | by_reason["prison_number"]
+        for row in _postcodes.all(user, *blind_index_digests(postcode_normalise(term))):
+            by_reason["postcode" if row["is_current"] else "former_postcode"].add(row["victim_id"])
+    exact_victims = by_reason["postcode"] | by_reason["former_postcode"]
+    exact_offenders = by_reason["pnc"] | by_reason["prison_number"]
     # The ids as one array parameter each (``__any_of``): a common surname finds hundreds, and
     # the SQL stays the same length however many (``IN`` writes one parameter per id).
-    exact = (
-        Q(reference=compact)
-        | Q(victim_id__any_of=sorted(by_reason["postcode"] | by_reason["former_postcode"]))
-        | Q(offender_id__any_of=sorted(by_reason["pnc"] | by_reason["prison_number"]))
+    found = _cases_found.all(
+        user,
+        compact,
+        sorted(by_reason["victim"] | exact_victims),
+        sorted(by_reason["offender"] | by_reason["alias"] | exact_offenders),
+        sorted(exact_victims),
+        sorted(exact_offenders),
     )
-    cases = (
-        Case.objects.visible_to(user)
-        .filter(
-            Q(reference=compact)
-            | Q(victim_id__any_of=sorted(victim_ids))
-            | Q(offender_id__any_of=sorted(offender_ids))
-        )
-        .select_related("victim", "offender", "officer")
-        .only(*CASELOAD_COLUMNS, "team_id", "victim_id", "offender_id", "offender__pnc_number")
-        .annotate(
-            exact_rank=CaseWhen(When(exact, then=0), default=1),
-            open_rank=CaseWhen(When(status=CaseStatus.CLOSED, then=1), default=0),
-        )
-        .order_by("exact_rank", "open_rank", "victim__last_name", "victim__first_name", "pk")
-    )
-    return CaseSearch(cases, compact, by_reason)
+    return CaseSearch([row["pk"] for row in found], compact, by_reason)
 
 
 T = TypeVar("T")

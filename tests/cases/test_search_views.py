@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tests.victims.factories import CaseFactory
 from vcs_portal.core.models import AuditAction, AuditEvent
+from victims.models import CaseStatus, ClosureReason
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +65,44 @@ def test_search_query_count_does_not_grow_with_rows(vlo, vlo_client, django_asse
     for n in range(rows):
         CaseFactory(team=vlo.team, officer=vlo, victim__last_name=f"Searchable{n}")
     search(vlo_client, "searchable")  # warm up the session
-    # Session, user, device; matching victims, offenders, aliases, PNC or prison numbers; the count and
-    # the page of cases; two audit rows; the open-task count.
+    # Session, user, device; matching victims, offenders, aliases, PNC or prison numbers; the ids of
+    # the matching cases and the page's rows; two audit rows; the open-task count.
     with django_assert_num_queries(12):
         response = search(vlo_client, "searchable")
     assert len(response.context["rows"]) == rows
+
+
+def test_names_with_markup_are_escaped_in_the_results(vlo, vlo_client):
+    CaseFactory(
+        team=vlo.team,
+        officer=vlo,
+        victim__first_name="<script>alert(1)</script>",
+        victim__last_name="Hostile",
+        offender__last_name='"><img src=x>',
+        offender__pnc_number="",
+    )
+    text = search(vlo_client, "hostile").content.decode()
+    assert "<script>alert(1)</script>" not in text and "<img src=x>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Hostile" in text
+    assert "&quot;&gt;&lt;img src=x&gt;" in text
+
+
+def test_results_are_paged_open_cases_by_victim_name_then_closed_ones(vlo, vlo_client):
+    closed = CaseFactory(
+        team=vlo.team,
+        officer=vlo,
+        victim__first_name="Paged",
+        victim__last_name="Aaron",
+        status=CaseStatus.CLOSED,
+        closure_reason=ClosureReason.OTHER,
+    )
+    named = [
+        CaseFactory(team=vlo.team, officer=vlo, victim__first_name="Paged", victim__last_name=f"Name{n:02d}")
+        for n in range(26)
+    ]
+    first = search(vlo_client, "paged")
+    assert first.context["page"].paginator.count == 27
+    assert [row["case"].pk for row in first.context["rows"]] == [c.pk for c in named[:25]]
+    second = vlo_client.get(reverse("cases:search"), {"q": "paged", "page": 2})
+    assert [row["case"].pk for row in second.context["rows"]] == [named[25].pk, closed.pk]
+    assert "showing 26 to 27" in second.content.decode()

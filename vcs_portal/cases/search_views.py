@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -23,7 +22,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict = {"search_term": term, "term": term}
     if term:
         found = case_search(user=request.user, term=term)
-        page = Paginator(found.cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = found.page(request.GET.get("page"), PAGE_SIZE)
         context.update(
             page=page,
             rows=[{"case": case, "reasons": found.reasons(case)} for case in page],

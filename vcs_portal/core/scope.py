@@ -148,15 +148,15 @@ class ScopedPrepared(Generic[M]):
             )
         return prepared, values
 
-    def first(self, user: Any, *args: Any) -> M | None:
+    def first(self, user: Any, *args: Any, fixed: tuple[Any, ...] = ()) -> M | None:
         found = self._for(user)
-        return found[0].first(*found[1], *args) if found else None
+        return found[0].first(*found[1], *args, fixed=fixed) if found else None
 
-    def all(self, user: Any, *args: Any) -> list[M]:
+    def all(self, user: Any, *args: Any, fixed: tuple[Any, ...] = ()) -> list[M]:
         found = self._for(user)
-        return found[0].all(*found[1], *args) if found else []
+        return found[0].all(*found[1], *args, fixed=fixed) if found else []
 
-    def annotation(self, name: str, user: Any, *args: Any) -> list[Any]:
+    def annotation(self, name: str, user: Any, *args: Any, fixed: tuple[Any, ...] = ()) -> list[Any]:
         """``Prepared.annotation``: one annotation's value for each row, without the objects."""
         found = self._for(user)
-        return found[0].annotation(name, *found[1], *args) if found else []
+        return found[0].annotation(name, *found[1], *args, fixed=fixed) if found else []
