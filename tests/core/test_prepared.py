@@ -255,6 +255,20 @@ def test_with_prepared_statements_off_the_same_sql_runs_plain(vlo, settings):
     assert captured.captured_queries[0]["sql"].startswith('SELECT "core_user"."id"')
 
 
+def test_a_read_planned_each_time_runs_its_compiled_sql_plain(vlo, teammate):
+    each: Prepared[User] = Prepared(lambda pk: User.objects.filter(pk=pk), plan_each_time=True)
+    with CaptureQueriesContext(connection) as captured:
+        assert each.first(vlo.pk).pk == vlo.pk
+        assert each.first(teammate.pk).pk == teammate.pk
+    assert [q["sql"].startswith('SELECT "core_user"."id"') for q in captured.captured_queries] == [True, True]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%core_user%%'")
+        before = cursor.fetchone()[0]
+        each.first(vlo.pk)
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%core_user%%'")
+        assert cursor.fetchone()[0] == before  # nothing prepared on the server for it
+
+
 def test_a_values_aggregate_comes_back_as_the_orm_s_dicts(vlo, teammate, make_case):
     from django.db.models import Count, Max, Q
 

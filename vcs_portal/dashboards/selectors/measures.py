@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -14,11 +15,14 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
+    Value,
 )
 
 from contacts.models import Contact, ContactWith, Direction, Method
 from parole.models import ConditionOutcome, LicenceConditionRequest, ParoleReview, VictimPersonalStatement
 from vcs_portal.core.models import Team
+from vcs_portal.core.prepared import Prepared
 from victims.models import Case, CaseStatus, CaseStatusChange, ClosureReason
 
 from .scope import Scope
@@ -191,75 +195,100 @@ def offer_candidates(period: Period) -> Q:
     )
 
 
-def _case_measures(team_ids: Sequence[int], period: Period, by_team: bool) -> dict[str, Counts]:
-    """The three case-based measures in one aggregate query."""
+def _case_rows(team_ids: list[int], start: date, end: date) -> QuerySet[Case, dict[str, Any]]:
+    """The three case-based measures per team, in one aggregate."""
+    period = Period(start, end, "")
     judged = judged_q(period)
     offered = offer_candidates(period) & Q(offered_in_period(period))
-    aggregates = {
-        "judged": Count("pk", filter=judged),
-        "in_time": Count("pk", filter=judged & Q(first_contact_on__lte=F("first_contact_due"))),
-        "engaged": Count("pk", filter=judged & Q(engaged_exists())),
-        "offered": Count("pk", filter=offered),
-        # Having reached 'opted in', a case can only be opted in, opted out or closed now.
-        "opted_in": Count("pk", filter=offered & Q(status__in=REACHED_OPT_IN) & Q(opted_in_since(period))),
-    }
     # Only cases referred by the end of the period and either referred or changed in it can count.
-    relevant = Q(referral_received_on__lte=period.end) & (
-        Q(referral_received_on__gte=period.start) | Q(status_changed_on__gte=period.start)
+    relevant = Q(referral_received_on__lte=end) & (
+        Q(referral_received_on__gte=start) | Q(status_changed_on__gte=start)
     )
-    cases = Case.objects.filter(relevant, team_id__in=team_ids).order_by()
-    if by_team:
-        rows = {r.pop("team_id"): r for r in cases.values("team_id").annotate(**aggregates)}
-    else:
-        rows = {None: cases.aggregate(**aggregates)}
-    return {
-        "first_contact_in_time": {k: (r["in_time"], r["judged"]) for k, r in rows.items()},
-        "engaged": {k: (r["engaged"], r["judged"]) for k, r in rows.items()},
-        "opt_in": {k: (r["opted_in"], r["offered"]) for k, r in rows.items()},
-    }
+    return (
+        Case.objects.filter(relevant, team_id__any_of=team_ids)
+        .order_by()
+        .values("team_id")
+        .annotate(
+            judged=Count("pk", filter=judged),
+            in_time=Count("pk", filter=judged & Q(first_contact_on__lte=F("first_contact_due"))),
+            engaged=Count("pk", filter=judged & Q(engaged_exists())),
+            offered=Count("pk", filter=offered),
+            # Having reached 'opted in', a case can only be opted in, opted out or closed now.
+            opted_in=Count("pk", filter=offered & Q(status__in=REACHED_OPT_IN) & Q(opted_in_since(period))),
+        )
+    )
+
+
+def _heard(start: date, end: date) -> QuerySet[ParoleReview]:
+    return ParoleReview.objects.filter(hearing_on__gte=start, hearing_on__lte=end).order_by()
+
+
+def _vps_rows_by_team(team_ids: list[int], start: date, end: date) -> QuerySet[Any, dict[str, Any]]:
+    """Reviews heard in the period, per team holding a case on the sentence, with that team's statements."""
+    submitted = VictimPersonalStatement.objects.filter(
+        review_id=OuterRef("pk"), submitted_on__isnull=False, case__team_id=OuterRef("team_id")
+    )
+    return (
+        _heard(start, end)
+        .annotate(team_id=F("sentence__cases__team_id"))
+        .filter(team_id__any_of=team_ids)
+        .values("team_id")
+        .annotate(
+            heard=Count("pk", distinct=True),
+            with_vps=Count("pk", distinct=True, filter=Q(Exists(submitted))),
+        )
+    )
+
+
+def _vps_rows_total(team_ids: list[int], start: date, end: date) -> QuerySet[Any, dict[str, Any]]:
+    """The same reviews counted once each (a review can concern victims in two teams): one row,
+    grouped on a constant, so that it is a ``values()`` aggregate Prepared can compile."""
+    submitted = VictimPersonalStatement.objects.filter(
+        review_id=OuterRef("pk"), submitted_on__isnull=False, case__team_id__any_of=team_ids
+    )
+    return (
+        _heard(start, end)
+        .filter(sentence_id__in=Case.objects.filter(team_id__any_of=team_ids).values("sentence_id"))
+        .annotate(every=Value(1))
+        .values("every")
+        .annotate(heard=Count("pk"), with_vps=Count("pk", filter=Q(Exists(submitted))))
+    )
+
+
+def _conditions_rows(team_ids: list[int], start: date, end: date) -> QuerySet[Any, dict[str, Any]]:
+    decided = [ConditionOutcome.IMPOSED, ConditionOutcome.NOT_IMPOSED]
+    return (
+        LicenceConditionRequest.objects.filter(
+            case__team_id__any_of=team_ids, outcome_on__gte=start, outcome_on__lte=end
+        )
+        .order_by()
+        .values("case__team_id")
+        .annotate(
+            decided=Count("pk", filter=Q(outcome__in=decided)),
+            imposed=Count("pk", filter=Q(outcome=ConditionOutcome.IMPOSED)),
+        )
+    )
+
+
+# Compiled once (the ORM's building was most of the page's Python) but planned for each period:
+# how many rows a range of days holds decides the plan (core.prepared's ``plan_each_time``).
+_case_rows_read: Prepared[Any] = Prepared(_case_rows, plan_each_time=True)
+_vps_by_team_read: Prepared[Any] = Prepared(_vps_rows_by_team, plan_each_time=True)
+_vps_total_read: Prepared[Any] = Prepared(_vps_rows_total, plan_each_time=True)
+_conditions_read: Prepared[Any] = Prepared(_conditions_rows, plan_each_time=True)
 
 
 def _vps_measure(team_ids: Sequence[int], period: Period, by_team: bool) -> Counts:
     """Reviews heard in the period on sentences the teams hold a case on; those with a submitted VPS."""
-    reviews = ParoleReview.objects.filter(hearing_on__gte=period.start, hearing_on__lte=period.end).order_by()
     if by_team:
-        # A review counts for each team holding a case on its sentence, with that team's statements.
-        submitted = VictimPersonalStatement.objects.filter(
-            review_id=OuterRef("pk"), submitted_on__isnull=False, case__team_id=OuterRef("team_id")
-        )
-        rows = (
-            reviews.annotate(team_id=F("sentence__cases__team_id"))
-            .filter(team_id__in=team_ids)
-            .values("team_id")
-            .annotate(
-                heard=Count("pk", distinct=True),
-                with_vps=Count("pk", distinct=True, filter=Q(Exists(submitted))),
-            )
-        )
+        rows = _vps_by_team_read.all(list(team_ids), period.start, period.end)
         return {r["team_id"]: (r["with_vps"], r["heard"]) for r in rows}
-    submitted = VictimPersonalStatement.objects.filter(
-        review_id=OuterRef("pk"), submitted_on__isnull=False, case__team_id__in=team_ids
-    )
-    row = reviews.filter(
-        sentence_id__in=Case.objects.filter(team_id__in=team_ids).values("sentence_id")
-    ).aggregate(heard=Count("pk"), with_vps=Count("pk", filter=Q(Exists(submitted))))
-    return {None: (row["with_vps"], row["heard"])}
+    rows = _vps_total_read.all(list(team_ids), period.start, period.end)
+    return {None: (rows[0]["with_vps"], rows[0]["heard"]) if rows else (0, 0)}
 
 
-def _conditions_measure(team_ids: Sequence[int], period: Period, by_team: bool) -> Counts:
-    decided = [ConditionOutcome.IMPOSED, ConditionOutcome.NOT_IMPOSED]
-    requests = LicenceConditionRequest.objects.filter(
-        case__team_id__in=team_ids, outcome_on__gte=period.start, outcome_on__lte=period.end
-    ).order_by()
-    aggregates = {
-        "decided": Count("pk", filter=Q(outcome__in=decided)),
-        "imposed": Count("pk", filter=Q(outcome=ConditionOutcome.IMPOSED)),
-    }
-    if by_team:
-        rows = requests.values("case__team_id").annotate(**aggregates)
-        return {r["case__team_id"]: (r["imposed"], r["decided"]) for r in rows}
-    row = requests.aggregate(**aggregates)
-    return {None: (row["imposed"], row["decided"])}
+def _summed(counts: Counts) -> Counts:
+    return {None: (sum(n for n, _ in counts.values()), sum(d for _, d in counts.values()))}
 
 
 MISSED_LISTS = {
@@ -272,10 +301,23 @@ MISSED_LISTS = {
 
 
 def measure_counts(*, team_ids: Sequence[int], period: Period, by_team: bool = False) -> dict[str, Counts]:
-    """(numerator, denominator) per measure, in total or per team: five aggregates in three queries."""
-    counts = _case_measures(team_ids, period, by_team)
-    counts["vps"] = _vps_measure(team_ids, period, by_team)
-    counts["conditions_imposed"] = _conditions_measure(team_ids, period, by_team)
+    """(numerator, denominator) per measure, in total or per team: five aggregates in three queries.
+
+    A case, and so a licence condition request, belongs to one team: their totals are the sums of
+    the teams'. A parole review can concern victims in two teams, so its total is counted on its own.
+    """
+    ids, start, end = list(team_ids), period.start, period.end
+    cases = _case_rows_read.all(ids, start, end)
+    conditions = _conditions_read.all(ids, start, end)
+    counts: dict[str, Counts] = {
+        "first_contact_in_time": {r["team_id"]: (r["in_time"], r["judged"]) for r in cases},
+        "engaged": {r["team_id"]: (r["engaged"], r["judged"]) for r in cases},
+        "opt_in": {r["team_id"]: (r["opted_in"], r["offered"]) for r in cases},
+        "conditions_imposed": {r["case__team_id"]: (r["imposed"], r["decided"]) for r in conditions},
+    }
+    if not by_team:
+        counts = {name: _summed(c) for name, c in counts.items()}
+    counts["vps"] = _vps_measure(ids, period, by_team)
     return counts
 
 
@@ -298,10 +340,6 @@ def performance(*, scope: Scope, period: Period) -> tuple[list[Measure], list[tu
     if len(scope.teams) <= 1:
         return _measures(measure_counts(team_ids=ids, period=period), None), []
     per_team = measure_counts(team_ids=ids, period=period, by_team=True)
-    totals: dict[str, Counts] = {
-        name: {None: (sum(n for n, _ in c.values()), sum(d for _, d in c.values()))}
-        for name, c in per_team.items()
-        if name != "vps"
-    }
+    totals: dict[str, Counts] = {name: _summed(c) for name, c in per_team.items() if name != "vps"}
     totals["vps"] = _vps_measure(ids, period, by_team=False)
     return _measures(totals, None), [(team, _measures(per_team, team.pk)) for team in scope.teams]
