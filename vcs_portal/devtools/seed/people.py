@@ -17,7 +17,7 @@ class PeoplePhase(SeederBase):
         scale = self.scale
         team_list: list[Team] = []
         regions: list[Region] = []
-        for name, code, wales, towns in REGIONS[: scale.regions]:
+        for name, code, wales, towns in REGIONS[scale.first_region : scale.first_region + scale.regions]:
             region, _ = Region.objects.get_or_create(
                 code=f"{REGION_CODE_PREFIX}{code}", defaults={"name": name, "in_wales": wales}
             )
