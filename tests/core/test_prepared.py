@@ -269,6 +269,23 @@ def test_a_read_planned_each_time_runs_its_compiled_sql_plain(vlo, teammate):
         assert cursor.fetchone()[0] == before  # nothing prepared on the server for it
 
 
+def test_a_window_is_the_orm_s_slice_with_one_sql_for_every_page(vlo, teammate, outsider):
+    def build(role):
+        return User.objects.filter(role=role).order_by("last_name", "pk")
+
+    paged: Prepared[User] = Prepared(build)
+    everyone = list(build(vlo.role))
+    assert len(everyone) >= 2
+    with CaptureQueriesContext(connection) as captured:
+        pages = [paged.window(offset, 1, vlo.role) for offset in range(len(everyone) + 1)]
+    assert [user.pk for page in pages for user in page] == [user.pk for user in everyone]
+    assert pages[-1] == []  # past the end
+    # The bounds are parameters: one statement, executed with each page's.
+    assert len({q["sql"].partition("(")[0] for q in captured.captured_queries}) == 1
+    with pytest.raises(ValueError, match="sliced"):
+        Prepared(lambda role: build(role)[:5]).window(0, 1, vlo.role)
+
+
 def test_a_values_aggregate_comes_back_as_the_orm_s_dicts(vlo, teammate, make_case):
     from django.db.models import Count, Max, Q
 

@@ -39,7 +39,7 @@ import itertools
 import re
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -53,6 +53,10 @@ from django.db.models.query import (  # type: ignore[attr-defined]
 from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=models.Model)
+
+
+class Unpreparable(ValueError):
+    """A queryset Prepared will not compile, because it could not run it faithfully (see ``_compile``)."""
 
 
 class _StandIn:
@@ -195,16 +199,20 @@ class Prepared(Generic[M]):
         self._plan_each_time = plan_each_time
         self._compiled: dict[tuple[Any, ...], _Compiled] = {}
 
-    def _compile(self, using: str, args: Sequence[Any], fixed: tuple[Any, ...], count: bool) -> _Compiled:
+    def _compile(
+        self, using: str, args: Sequence[Any], fixed: tuple[Any, ...], count: bool, window: bool = False
+    ) -> _Compiled:
         stand_ins = [_StandIn.make(arg, n) for n, arg in enumerate(args)]
         queryset = self._build(*stand_ins, *fixed).using(using)
+        if window and queryset.query.is_sliced:
+            raise Unpreparable("Prepared: a sliced queryset has no window of its own")
         if (
             queryset._iterable_class not in (ModelIterable, ValuesIterable)
             or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
             or queryset._known_related_objects  # type: ignore[attr-defined]
             or queryset.query.extra
         ):
-            raise ValueError(
+            raise Unpreparable(
                 "Prepared runs querysets of model objects or of values() dicts only (no values_list, "
                 "prefetch or extra)"
             )
@@ -216,7 +224,7 @@ class Prepared(Generic[M]):
             return _Compiled("", (), (), {}, empty=True)
         for stand_in in stand_ins:
             if str(stand_in) in sql:
-                raise ValueError("Prepared: an argument was written into the SQL, not passed as a parameter")
+                raise Unpreparable("Prepared: an argument was written into the SQL, not passed as a value")
         slots = tuple(
             (index, n)
             for index, value in enumerate(params)
@@ -226,11 +234,11 @@ class Prepared(Generic[M]):
         if {n for _, n in slots} != set(range(len(args))):
             # Unused, or used only through a value worked out from it (a day before ``today``),
             # which the stand-in would fix for ever: either way not a value this SQL can take.
-            raise ValueError("Prepared: an argument does not reach the SQL as a parameter of its own")
+            raise Unpreparable("Prepared: an argument does not reach the SQL as a parameter of its own")
         taken = {index for index, _ in slots}
         if any(_StandIn.worked_out(value) for index, value in enumerate(params) if index not in taken):
             # Also passed through (so above), but used as well through a value worked out from it.
-            raise ValueError("Prepared: a value worked out from an argument would be fixed in the SQL")
+            raise Unpreparable("Prepared: a value worked out from an argument would be fixed in the SQL")
         if count:
             # The ORM's own SQL, its values all parameters.
             return _Compiled(f"SELECT COUNT(*) FROM ({sql}) prepared", tuple(params), slots, {})  # noqa: S608
@@ -256,19 +264,37 @@ class Prepared(Generic[M]):
         )
 
     def _execute(
-        self, args: Sequence[Any], fixed: tuple[Any, ...], using: str, count: bool, one: bool
+        self,
+        args: Sequence[Any],
+        fixed: tuple[Any, ...],
+        using: str,
+        count: bool,
+        one: bool,
+        window: tuple[int, int] | None = None,
     ) -> tuple[_Compiled, list[Any]]:
-        key = (using, count, fixed, tuple(type(arg) for arg in args))
+        key = (using, count, window is not None, fixed, tuple(type(arg) for arg in args))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(using, args, fixed, count)
+            compiled = self._compile(using, args, fixed, count, window=window is not None)
+            if window is not None and not compiled.empty:
+                # LIMIT and OFFSET as two more parameters, after the arguments' (the ORM writes a
+                # slice into the SQL's text, which would make each page a statement of its own).
+                n = len(compiled.params)
+                compiled = replace(
+                    compiled,
+                    sql=f"{compiled.sql} LIMIT %s OFFSET %s",
+                    params=(*compiled.params, 0, 0),
+                    slots=(*compiled.slots, (n, len(args)), (n + 1, len(args) + 1)),
+                )
             if self._plan_each_time:
                 compiled.statement = ""  # plain SQL, planned for its values each time (see __init__)
+            self._compiled[key] = compiled
         if compiled.empty:
             return compiled, []
+        values = (*args, *window) if window is not None else args
         params = list(compiled.params)
         for index, n in compiled.slots:
-            params[index] = args[n]
+            params[index] = values[n]
         with connections[using].cursor() as cursor:
             _run(using, compiled, params, cursor)
             if one:
@@ -293,6 +319,14 @@ class Prepared(Generic[M]):
         compiled, rows = self._execute(args, fixed, using, count=False, one=False)
         position = compiled.annotations[name]
         return [row[position] for row in rows]
+
+    def window(
+        self, offset: int, limit: int, *args: Any, fixed: tuple[Any, ...] = (), using: str = "default"
+    ) -> list[M]:
+        """``limit`` objects from ``offset`` in the queryset's order (a page), the window's bounds
+        passed as parameters: one SQL for every page."""
+        compiled, rows = self._execute(args, fixed, using, count=False, one=False, window=(limit, offset))
+        return [self._object(compiled, row, using) for row in rows]
 
     def count(self, *args: Any, fixed: tuple[Any, ...] = (), using: str = "default") -> int:
         """How many rows the queryset has."""

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,7 +46,7 @@ def _figure_links(scope: selectors.Scope, team_id: int | None = None) -> dict[st
 def _dashboard_context(scope: selectors.Scope, *, user: Any, with_officers: bool) -> dict[str, Any]:
     today = timezone.localdate()
     figures = selectors.dashboard_figures(scope=scope, today=today, with_officers=with_officers)
-    never = list(selectors.case_list(key="never_offered", scope=scope, today=today)[:PREVIEW_ROWS])
+    never = selectors.list_head(key="never_offered", scope=scope, today=today, rows=PREVIEW_ROWS)
     base = reverse("dashboards:list")
     return {
         "scope": scope,
@@ -182,15 +182,28 @@ def measure_list(request: HttpRequest) -> HttpResponse:
     officer = _officer(request, scope)
     form = PeriodForm(request.GET if "period" in request.GET else None, today=today)
     period = form.chosen_period() if spec.needs_period else None
-    cases = selectors.case_list(
-        key=spec.key, scope=scope, today=today, period=period, officer_id=officer.pk if officer else None
-    )
+
+    def cases() -> QuerySet[Case]:
+        return selectors.case_list(
+            key=spec.key, scope=scope, today=today, period=period, officer_id=officer.pk if officer else None
+        )
+
     if request.GET.get("format") == "csv":
-        text = services.case_list_export(actor=request.user, spec=spec, cases=cases.iterator(chunk_size=2000))
+        text = services.case_list_export(
+            actor=request.user, spec=spec, cases=cases().iterator(chunk_size=2000)
+        )
         response = HttpResponse(text, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{spec.key}-{today.isoformat()}.csv"'
         return response
-    page = selectors.page_of_list(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    page = selectors.page_of_list(
+        cases,
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        key=spec.key,
+        scope=scope,
+        today=today,
+        officer_id=officer.pk if officer else None,
+    )
     back = reverse("dashboards:region") if scope.whole_region else reverse("dashboards:team")
     if scope.team is not None and not scope.whole_region:
         back += f"?team={scope.team.pk}"

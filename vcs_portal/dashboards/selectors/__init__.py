@@ -38,7 +38,7 @@ from .figures import (
     never_offered_q,
     other_first_contact_overdue_q,
 )
-from .lists import LIST_FIELDS, LISTS, CaseList, ListArgs, case_list, page_of_list
+from .lists import LIST_FIELDS, LISTS, PREPARED_LISTS, CaseList, ListArgs, case_list, list_head, page_of_list
 from .measures import MEASURES, MISSED_LISTS, Definition, Measure, Period, measure_counts, performance
 from .scope import Scope, dashboard_scope
 
@@ -49,6 +49,7 @@ __all__ = [
     "LIST_FIELDS",
     "MEASURES",
     "MISSED_LISTS",
+    "PREPARED_LISTS",
     "TASK_FIGURES",
     "UPCOMING_KINDS",
     "WINDOWS",
@@ -68,6 +69,7 @@ __all__ = [
     "dashboard_figures",
     "dashboard_scope",
     "hearing_sentences",
+    "list_head",
     "live_upcoming",
     "measure_counts",
     "never_offered_q",

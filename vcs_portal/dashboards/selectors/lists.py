@@ -306,23 +306,109 @@ _list_rows: Prepared[Case] = Prepared(
 )
 
 
+# The lists whose queries take nothing worked out from their arguments before they reach SQL (no
+# window's end day, no list of task owners read first): their count and a page of ids are
+# compiled once (core.prepared), the others built by the ORM each time. An allowlist, because a
+# value read from the database while building (``task_owner_ids``) would otherwise be compiled
+# in for good, and Prepared could not tell.
+# Each says whether its query reads today's date (an argument the SQL does not take is refused).
+PREPARED_LISTS = {"never_offered": True, "first_contact_overdue": True, "open_cases": False}
+
+
+def _list_ids_build(team_ids: list[int], *rest: Any) -> QuerySet[Any]:
+    """A prepared list's ids and dates: ``rest`` is today (if the list reads it), the officer (if
+    narrowed to one), then the fixed key and snapshot choice."""
+    key, snapshot = rest[-2:]
+    today, officer = (rest[0], rest[1:-2]) if PREPARED_LISTS[key] else (date.min, rest[:-2])
+    args = ListArgs(
+        today=today, team_ids=team_ids, officer_id=officer[0] if officer else None, snapshot=snapshot
+    )
+    return LISTS[key].cases(args).filter(team_id__any_of=team_ids).values("pk", "list_date")
+
+
+_list_ids: Prepared[Any] = Prepared(_list_ids_build)
+
+
+def _list_head_build(team_ids: list[int], *rest: Any) -> QuerySet[Case]:
+    """A prepared list's rows with what a row shows (as ``case_list``), for a dashboard's preview."""
+    key, snapshot = rest[-2:]
+    today, officer = (rest[0], rest[1:-2]) if PREPARED_LISTS[key] else (date.min, rest[:-2])
+    args = ListArgs(
+        today=today, team_ids=team_ids, officer_id=officer[0] if officer else None, snapshot=snapshot
+    )
+    cases = LISTS[key].cases(args).filter(team_id__any_of=team_ids)
+    return cases.select_related("victim", "offender", "officer", "team").only(*LIST_FIELDS)
+
+
+_list_head: Prepared[Case] = Prepared(_list_head_build)
+
+
+def list_head(*, key: str, scope: Scope, today: date, rows: int) -> list[Case]:
+    """The first ``rows`` cases of a list, as ``case_list(...)[:rows]`` gives them: for a list in
+    ``PREPARED_LISTS``, by SQL compiled once."""
+    if key not in PREPARED_LISTS:
+        return list(case_list(key=key, scope=scope, today=today)[:rows])
+    day = (today,) if PREPARED_LISTS[key] else ()
+    snapshot = key.startswith(tuple(UPCOMING_KINDS)) and snapshot_is_fresh()
+    return _list_head.window(0, rows, list(scope.team_ids), *day, fixed=(key, snapshot))
+
+
 class _Ids:
     """What ``Paginator`` asks of a list: how many cases, and a slice of their ids with dates."""
 
-    def __init__(self, cases: QuerySet[Case]) -> None:
-        self._cases = cases
+    def __init__(
+        self,
+        cases: QuerySet[Case] | Callable[[], QuerySet[Case]],
+        prepared: tuple[tuple[Any, ...], tuple[Any, ...]] | None,
+    ) -> None:
+        self._given = cases
+        self._prepared = prepared  # (arguments, fixed) for _list_ids, or None: the ORM's
+
+    @property
+    def _cases(self) -> QuerySet[Case]:
+        """The list's queryset, built only if the ORM serves it (a prepared list never needs it)."""
+        if callable(self._given):
+            self._given = self._given()
+        return self._given
 
     def count(self) -> int:
+        if self._prepared is not None:
+            args, fixed = self._prepared
+            return _list_ids.count(*args, fixed=fixed)
         return self._cases.count()
 
     def __getitem__(self, window: slice) -> list[tuple[int, Any]]:
+        if self._prepared is not None:
+            args, fixed = self._prepared
+            start, stop = window.start or 0, window.stop
+            rows = _list_ids.window(start, stop - start, *args, fixed=fixed)
+            return [(row["pk"], row["list_date"]) for row in rows]
         return list(self._cases.values_list("pk", "list_date")[window])  # type: ignore[misc]
 
 
-def page_of_list(cases: QuerySet[Case], *, number: Any, per_page: int) -> Page:
+def page_of_list(
+    cases: QuerySet[Case] | Callable[[], QuerySet[Case]],
+    *,
+    number: Any,
+    per_page: int,
+    key: str = "",
+    scope: Scope | None = None,
+    today: date | None = None,
+    officer_id: int | None = None,
+) -> Page:
     """One page of a ``case_list``, as the caseload pages: counted and cut on the cases' ids (with
-    each one's list date), then only the page's rows read with their people, by those ids alone."""
-    page: Page[Any] = Paginator(_Ids(cases), per_page).get_page(number)  # type: ignore[arg-type]
+    each one's list date), then only the page's rows read with their people, by those ids alone.
+
+    Given the list's ``key``, ``scope``, ``today`` and ``officer_id``, a list in ``PREPARED_LISTS``
+    is counted and cut by SQL compiled once; ``cases`` (the same list, or a function that builds
+    it) serves the others."""
+    prepared = None
+    if key in PREPARED_LISTS and scope is not None and today is not None:
+        snapshot = key.startswith(tuple(UPCOMING_KINDS)) and snapshot_is_fresh()
+        day = (today,) if PREPARED_LISTS[key] else ()
+        officer = (officer_id,) if officer_id is not None else ()
+        prepared = ((list(scope.team_ids), *day, *officer), (key, snapshot))
+    page: Page[Any] = Paginator(_Ids(cases, prepared), per_page).get_page(number)  # type: ignore[arg-type]
     found = list(page.object_list)
     rows = {case.pk: case for case in _list_rows.all([pk for pk, _ in found])}
     listed = []
