@@ -110,6 +110,65 @@ def sort_columns(names: tuple[str, ...]) -> list[F | Subquery]:
 _SORT_RELATIONS: dict[str, type[Model]] = {"victim": Victim, "offender": Offender}
 
 
+def caseload_ordering(names: tuple[str, ...], descending: bool) -> list[Any]:
+    """The caseload's ORDER BY for a sort's columns (``sort_columns``), the primary key last."""
+    columns = sort_columns(names)
+    return [*(c.desc(nulls_last=True) if descending else c.asc(nulls_last=True) for c in columns), "pk"]
+
+
+def _caseload_ids_build(user: Any, *rest: Any) -> QuerySet[Any]:
+    """A caseload's ids in its order: ``rest`` is today (for the overdue filter), the officer (for
+    a VLO's own cases), then the fixed filters and sort."""
+    *values, mine_only, status, deadline, names, descending = rest
+    today = values.pop(0) if deadline == "overdue" else date.min
+    cases = caseload(user=user, status=status, deadline=deadline, today=today)
+    if mine_only:
+        cases = cases.filter(officer_id=values.pop(0))
+    return cases.order_by(*caseload_ordering(names, descending)).values("pk")
+
+
+# A caseload without a search term: counted and cut by SQL compiled once per kind of user, filters
+# and sort (a search term's matches take values worked out from it, so the ORM builds those).
+_caseload_ids: ScopedPrepared[Any] = ScopedPrepared(_caseload_ids_build)
+
+
+class _CaseloadIds:
+    """What ``Paginator`` asks of a caseload: how many cases, and a slice of their ids."""
+
+    def __init__(self, user: Any, args: tuple[Any, ...], fixed: tuple[Any, ...]) -> None:
+        self._user, self._args, self._fixed = user, args, fixed
+
+    def count(self) -> int:
+        return _caseload_ids.count(self._user, *self._args, fixed=self._fixed)
+
+    def __getitem__(self, window: slice) -> list[int]:
+        start = window.start or 0
+        rows = _caseload_ids.window(start, window.stop - start, self._user, *self._args, fixed=self._fixed)
+        return [row["pk"] for row in rows]
+
+
+def page_of_caseload(
+    *,
+    user: Any,
+    today: date,
+    status: str,
+    deadline: str,
+    mine_only: bool,
+    sort: tuple[tuple[str, ...], bool],
+    number: Any,
+    per_page: int,
+) -> Page:
+    """``page_of_cases`` of ``caseload(...)`` without a search term, ordered by ``sort`` (its
+    columns and whether descending), the count and the page's ids by SQL compiled once."""
+    args = (*((today,) if deadline == "overdue" else ()), *((user.pk,) if mine_only else ()))
+    fixed = (mine_only, status, deadline, *sort)
+    page: Page[Any] = Paginator(_CaseloadIds(user, args, fixed), per_page).get_page(number)  # type: ignore[arg-type]
+    ids = list(page.object_list)
+    rows = {case.pk: case for case in _caseload_rows.all(ids)}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
 # A caseload page's rows, by the ids its scoped and filtered query found (the same SQL every time).
 _caseload_rows: Prepared[Case] = Prepared(
     lambda ids: (

@@ -6,9 +6,8 @@ form calls one service; a service's ``ValidationError`` is shown beside the fiel
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,7 +26,7 @@ from .forms import (
     DiscretionDecisionForm,
     ReviewForm,
 )
-from .models import TRANSITIONS, CaseStatus, Standing
+from .models import TRANSITIONS, Case, CaseStatus, Standing
 from .pages import case_form_page
 
 PAGE_SIZE = 25
@@ -51,12 +50,9 @@ def _with_format_csv(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _ordering(sort: str) -> list[Any]:
-    descending = sort.startswith("-")
-    ordering = []
-    for column in selectors.sort_columns(SORTS[sort.lstrip("-")][1]):
-        ordering.append(column.desc(nulls_last=True) if descending else column.asc(nulls_last=True))
-    return [*ordering, "pk"]
+def _sort(sort: str) -> tuple[tuple[str, ...], bool]:
+    """A sort's columns, and whether descending."""
+    return SORTS[sort.lstrip("-")][1], sort.startswith("-")
 
 
 def _sort_headers(sort: str) -> list[dict[str, str]]:
@@ -81,7 +77,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", DEFAULT_SORT)
     if sort.lstrip("-") not in SORTS:
         sort = DEFAULT_SORT
-    cases = selectors.caseload(user=request.user, today=today, **filters).order_by(*_ordering(sort))
+
+    def cases() -> QuerySet[Case]:
+        found = selectors.caseload(user=request.user, today=today, **filters)
+        return found.order_by(*selectors.caseload_ordering(*_sort(sort)))
+
     if filters["search"]:
         # Never the term itself: it may be a victim's name.
         audit_record(
@@ -92,9 +92,21 @@ def caseload(request: HttpRequest) -> HttpResponse:
         )
     if request.GET.get("format") == "csv":
         # Every case the filters find, not only this page; the export is audited.
-        text = services.caseload_export(actor=request.user, cases=cases.iterator(chunk_size=2000))
+        text = services.caseload_export(actor=request.user, cases=cases().iterator(chunk_size=2000))
         return csv_response(text, filename=f"caseload-{today.isoformat()}.csv")
-    page = selectors.page_of_cases(cases, number=request.GET.get("page"), per_page=PAGE_SIZE)
+    if filters["search"]:
+        page = selectors.page_of_cases(cases(), number=request.GET.get("page"), per_page=PAGE_SIZE)
+    else:
+        page = selectors.page_of_caseload(
+            user=request.user,
+            today=today,
+            status=filters["status"],
+            deadline=filters["deadline"],
+            mine_only=filters["mine_only"],
+            sort=_sort(sort),
+            number=request.GET.get("page"),
+            per_page=PAGE_SIZE,
+        )
     rows = [{"case": case, "state": case.first_contact_state(today)} for case in page]
     officers = (
         list(selectors.eligible_case_officers(manager=request.user))

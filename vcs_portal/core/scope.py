@@ -156,6 +156,15 @@ class ScopedPrepared(Generic[M]):
         found = self._for(user)
         return found[0].all(*found[1], *args, fixed=fixed) if found else []
 
+    def count(self, user: Any, *args: Any, fixed: tuple[Any, ...] = ()) -> int:
+        found = self._for(user)
+        return found[0].count(*found[1], *args, fixed=fixed) if found else 0
+
+    def window(self, offset: int, limit: int, user: Any, *args: Any, fixed: tuple[Any, ...] = ()) -> list[M]:
+        """``Prepared.window``: a page of the rows, its bounds passed as parameters."""
+        found = self._for(user)
+        return found[0].window(offset, limit, *found[1], *args, fixed=fixed) if found else []
+
     def annotation(self, name: str, user: Any, *args: Any, fixed: tuple[Any, ...] = ()) -> list[Any]:
         """``Prepared.annotation``: one annotation's value for each row, without the objects."""
         found = self._for(user)

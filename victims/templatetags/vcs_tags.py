@@ -163,7 +163,7 @@ def search_results(rows: list[dict[str, Any]]) -> SafeString:
             f"<div><dt>Victim</dt><dd>{victim}</dd></div>"
             f"<div><dt>Offender</dt><dd>{offender}{pnc}</dd></div>"
             f"<div><dt>Officer</dt><dd>{escape(case.officer.get_full_name())}</dd></div>"
-            f'<div><dt>Matched on</dt><dd>{escape("; ".join(row["reasons"]))}</dd></div>'
+            f"<div><dt>Matched on</dt><dd>{escape('; '.join(row['reasons']))}</dd></div>"
             "</dl></li>"
         )
     return mark_safe("\n".join(html))  # noqa: S308  (every value escaped above)
