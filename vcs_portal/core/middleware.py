@@ -13,6 +13,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject, empty
 from django_otp import middleware as otp_middleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -116,6 +117,15 @@ def mfa_relaxed() -> bool:
     return bool(settings.DEBUG and settings.VCS_DEMO_RELAX_MFA)
 
 
+def _resolved(user: Any) -> Any:
+    """The object behind (nested) ``SimpleLazyObject`` wrappers, evaluating them."""
+    while isinstance(user, SimpleLazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
 class RequireMFAMiddleware:
     """Every signed-in user completes the TOTP second factor before seeing anything."""
 
@@ -123,7 +133,10 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        # From here on the request's user is the user itself, not Django's and django-otp's lazy
+        # wrappers around it: every later ``request.user.…`` (a page reads dozens) is a plain
+        # attribute rather than a trip through both proxies. Read here anyway, so nothing is lost.
+        user = request.user = _resolved(request.user)
         if user.is_authenticated and not mfa_relaxed() and not user.is_verified():  # type: ignore[attr-defined]  # django-otp's OTPMiddleware adds it
             try:
                 name = resolve(request.path_info).view_name
