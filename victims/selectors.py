@@ -239,20 +239,20 @@ def _matching_names(model: type[Model]) -> ScopedPrepared[Any]:
 _victims_named = _matching_names(Victim)
 _offenders_named = _matching_names(Offender)
 _aliases_named = _matching_names(OffenderAlias)
-_offenders_numbered = ScopedPrepared(
+_offenders_numbered: ScopedPrepared[Any] = ScopedPrepared(
     lambda user, compact: (
         Offender.objects.visible_to(user)
         .filter(Q(pnc_number=compact) | Q(prison_number=compact))
         .values("pk", "pnc_number", "prison_number")
     )
 )
-_postcodes = ScopedPrepared(
+_postcodes: ScopedPrepared[Any] = ScopedPrepared(
     lambda user, *digests: Address.objects.filter(
         postcode_index__in=digests, victim__in=Victim.objects.visible_to(user)
     ).values("victim_id", "is_current")
 )
 # Every matching case in the result's order: exact matches first, then open cases, then by name.
-_cases_found = ScopedPrepared(
+_cases_found: ScopedPrepared[Any] = ScopedPrepared(
     lambda user, compact, victim_ids, offender_ids, exact_victim_ids, exact_offender_ids: (
         Case.objects.visible_to(user)
         .filter(Q(reference=compact) | Q(victim_id__any_of=victim_ids) | Q(offender_id__any_of=offender_ids))

@@ -120,9 +120,9 @@ def mfa_relaxed() -> bool:
 def _resolved(user: Any) -> Any:
     """The object behind (nested) ``SimpleLazyObject`` wrappers, evaluating them."""
     while isinstance(user, SimpleLazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        user = user._wrapped
+        if user._wrapped is empty:  # type: ignore[attr-defined]  # LazyObject's own, untyped
+            user._setup()  # type: ignore[attr-defined]
+        user = user._wrapped  # type: ignore[attr-defined]
     return user
 
 
@@ -137,7 +137,7 @@ class RequireMFAMiddleware:
         # wrappers around it: every later ``request.user.…`` (a page reads dozens) is a plain
         # attribute rather than a trip through both proxies. Read here anyway, so nothing is lost.
         user = request.user = _resolved(request.user)
-        if user.is_authenticated and not mfa_relaxed() and not user.is_verified():  # type: ignore[attr-defined]  # django-otp's OTPMiddleware adds it
+        if user.is_authenticated and not mfa_relaxed() and not user.is_verified():
             try:
                 name = resolve(request.path_info).view_name
             except Resolver404:

@@ -63,7 +63,9 @@ def govuk_pagination(
     page = page if page is not None else context.get("page")
     if page is None or not page.has_other_pages():
         return ""
-    pages = page_range if page_range is not None else context.get("page_range", page.paginator.page_range)
+    pages: Iterable[Any] = (
+        page_range if page_range is not None else context.get("page_range") or page.paginator.page_range
+    )
     query = context["request"].GET
     html = ['<nav class="govuk-pagination" aria-label="Pagination">']
     if page.has_previous():

@@ -323,7 +323,8 @@ def _list_ids_build(team_ids: list[int], *rest: Any) -> QuerySet[Any]:
     args = ListArgs(
         today=today, team_ids=team_ids, officer_id=officer[0] if officer else None, snapshot=snapshot
     )
-    return LISTS[key].cases(args).filter(team_id__any_of=team_ids).values("pk", "list_date")
+    cases: QuerySet[Any] = LISTS[key].cases(args).filter(team_id__any_of=team_ids)
+    return cases.values("pk", "list_date")
 
 
 _list_ids: Prepared[Any] = Prepared(_list_ids_build)
