@@ -50,21 +50,21 @@ def figure(n: int, url: str, label: str, *, red: bool = False) -> SafeString | s
 
 
 @register.simple_tag
-def list_rows(cases: Iterable[Any], with_team: bool = False) -> SafeString:
-    """A drill-down list's body rows, built in Python as the caseload's are (victims'
-    ``caseload_rows``): every value from a case escaped as autoescaping would."""
+def list_rows(rows: Iterable[Any], with_team: bool = False) -> SafeString:
+    """A drill-down list's body rows (``selectors.ListRow``), built in Python as the caseload's
+    are (victims' ``caseload_rows``): every value from a case escaped as autoescaping would."""
     detail = pages.pk_url("cases:detail")
     html = []
-    for case in cases:
+    for case in rows:
         url = escape(detail(case.pk))
-        team = f'<td class="govuk-table__cell">{escape(case.team.name)}</td>' if with_team else ""
+        team = f'<td class="govuk-table__cell">{escape(case.team_name)}</td>' if with_team else ""
         html.append(
             '<tr class="govuk-table__row">'
             f'<td class="govuk-table__cell app-nowrap"><a class="govuk-link" href="{url}">'
             f"{escape(case.reference)}</a></td>"
-            f'<td class="govuk-table__cell">{escape(case.victim.full_name)}</td>'
-            f'<td class="govuk-table__cell">{escape(case.offender.full_name)}</td>'
-            f'<td class="govuk-table__cell">{escape(case.officer.get_full_name())}</td>'
+            f'<td class="govuk-table__cell">{escape(case.victim_name)}</td>'
+            f'<td class="govuk-table__cell">{escape(case.offender_name)}</td>'
+            f'<td class="govuk-table__cell">{escape(case.officer_name)}</td>'
             f"{team}"
             f'<td class="govuk-table__cell">{status_tag(case.status)}</td>'
             f'<td class="govuk-table__cell">{pages.govuk_date_short(case.list_date) or "Not recorded"}</td>'
