@@ -389,3 +389,17 @@ def test_a_list_s_rows_escape_every_name_and_keep_their_order_and_dates(make_cas
     assert "O&#x27;Neil &lt;script&gt;x&lt;/script&gt;" in text and "<script>x" not in text
     assert text.index(first.reference) < text.index(later.reference)  # the longest overdue first
     assert govuk_date_short(first.first_contact_due) in text
+
+
+def test_the_dashboard_s_never_offered_preview_escapes_names_and_says_how_late(
+    make_case, manager_client, vlo
+):
+    # Built in Python (dashboards_tags.never_offered_rows) from the list's first rows (list_head).
+    later = make_case(vlo, days_overdue=3)
+    first = make_case(vlo, days_overdue=9)
+    first.offender.first_name = '"><b>bold</b>'
+    first.offender.save()
+    text = manager_client.get(TEAM).content.decode()
+    assert "&quot;&gt;&lt;b&gt;bold&lt;/b&gt;" in text and "<b>bold" not in text
+    assert text.index(first.reference) < text.index(later.reference)
+    assert ">9 days</strong>" in text and ">3 days</strong>" in text

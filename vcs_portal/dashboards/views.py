@@ -64,6 +64,7 @@ def _dashboard_context(scope: selectors.Scope, *, user: Any, with_officers: bool
         ],
         "links": _figure_links(scope),
         "never_offered": never,
+        "never_offered_with_team": scope.team is None and len(scope.teams) > 1,
         # Questions other services asked of the VLOs (the exchange API), in the manager's scope.
         "consultations": consultations_due_and_late(user=user, today=today),
         "performance_url": reverse("dashboards:performance")

@@ -161,25 +161,33 @@ def _counts(user: User, today: date, week_end: date) -> QuerySet[Any, dict[str, 
 _consultation_counts: ScopedPrepared[Any] = ScopedPrepared(_counts)
 
 
+# The oldest-due late ones, for the dashboards' table: compiled once per kind of manager.
+_late_consultations: ScopedPrepared[Consultation] = ScopedPrepared(
+    lambda user, today: (
+        Consultation.objects.visible_to(user)
+        .open()
+        .filter(due_on__lt=today)
+        .select_related("client", "case", "offender")
+        .order_by("due_on", "pk")
+    )
+)
+
+
 def consultations_due_and_late(*, user: User, today: date, listed: int = 10) -> ConsultationsDue:
     """Open consultations on the cases ``user`` may see: how many are due, due within 7 days, late.
 
     ``late_list`` is the oldest-due late ones, up to ``listed``, for a table with links.
     """
-    open_ = Consultation.objects.visible_to(user).open()
     week_end = date.fromordinal(today.toordinal() + 7)
     # One query for the three figures (a row only when there is an open consultation).
     counts = next(
         iter(_consultation_counts.all(user, today, week_end)), {"due": 0, "late": 0, "due_this_week": 0}
     )
-    late_list = (
-        open_.filter(due_on__lt=today).select_related("client", "case", "offender").order_by("due_on", "pk")
-    )
     return ConsultationsDue(
         due=counts["due"],
         late=counts["late"],
         due_this_week=counts["due_this_week"],
-        late_list=list(late_list[:listed]) if counts["late"] else [],
+        late_list=_late_consultations.window(0, listed, user, today) if counts["late"] else [],
     )
 
 

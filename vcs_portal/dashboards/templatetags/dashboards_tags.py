@@ -50,6 +50,32 @@ def figure(n: int, url: str, label: str, *, red: bool = False) -> SafeString | s
 
 
 @register.simple_tag
+def never_offered_rows(cases: Iterable[Any], today: date, with_team: bool = False) -> SafeString:
+    """The dashboards' preview of the victims never offered the scheme (``selectors.list_head``),
+    built in Python like ``list_rows``: every value from a case escaped."""
+    detail = pages.pk_url("cases:detail")
+    html = []
+    for case in cases:
+        url = escape(detail(case.pk))
+        team = f'<td class="govuk-table__cell">{escape(case.team.name)}</td>' if with_team else ""
+        due = case.first_contact_due
+        html.append(
+            '<tr class="govuk-table__row">'
+            f'<td class="govuk-table__cell app-nowrap"><a class="govuk-link" href="{url}">'
+            f"{escape(case.reference)}</a></td>"
+            f'<td class="govuk-table__cell">{escape(case.victim.full_name)}</td>'
+            f'<td class="govuk-table__cell">{escape(case.offender.full_name)}</td>'
+            f'<td class="govuk-table__cell">{escape(case.officer.get_full_name())}</td>'
+            f"{team}"
+            f'<td class="govuk-table__cell app-nowrap">{pages.govuk_date_short(due)}</td>'
+            '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red app-nowrap">'
+            f"{days_overdue(due, today)}</strong></td>"
+            "</tr>"
+        )
+    return mark_safe("\n".join(html))  # noqa: S308  (every value escaped above)
+
+
+@register.simple_tag
 def list_rows(rows: Iterable[Any], with_team: bool = False) -> SafeString:
     """A drill-down list's body rows (``selectors.ListRow``), built in Python as the caseload's
     are (victims' ``caseload_rows``): every value from a case escaped as autoescaping would."""
