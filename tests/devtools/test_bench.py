@@ -96,7 +96,9 @@ def test_bench_measures_every_page_and_leaves_no_trace(tmp_path):
     assert [row[0] for row in admin] == ["My caseload", "Team list: never offered"]
     for _name, ours, theirs, ratio, verdict in admin:
         assert float(ratio) == pytest.approx(float(ours) / float(theirs), abs=0.01)
-        assert verdict == ("met" if float(ratio) <= 0.5 else "MISSED")
+        # The verdict is the unrounded ratio's: a printed 0.50 may be 0.504, and missed.
+        if abs(float(ratio) - 0.5) > 0.005:
+            assert verdict == ("met" if float(ratio) <= 0.5 else "MISSED")
     # The p50s for another scale's comparison, keyed without the numbers that differ between scales.
     p50s = json.loads(p50_file.read_text())
     assert "Caseload, page N (last)" in p50s and "Case page, N events" in p50s
