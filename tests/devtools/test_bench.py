@@ -75,7 +75,9 @@ def test_bench_measures_every_page_and_leaves_no_trace(tmp_path):
         assert low - 0.01 <= float(ratio) <= high + 0.01, page
         assert float(budget) == BUDGETS.get(page, 6.0), page
         met = float(p95) <= 150 and float(python) <= float(budget)
-        assert verdict == ["met" if met else "MISSED"], page
+        # The verdict is the unrounded figures': a printed 6.0 may be 6.04, and missed.
+        if abs(float(python) - float(budget)) > 0.05 and abs(float(p95) - 150) > 0.05:
+            assert verdict == ["met" if met else "MISSED"], page
     parts = _rows(text, "where the time goes")
     assert list(parts) == PAGES
     for page, figures in parts.items():
