@@ -213,8 +213,10 @@ def _case_rows(team_ids: list[int], start: date, end: date) -> QuerySet[Case, di
             in_time=Count("pk", filter=judged & Q(first_contact_on__lte=F("first_contact_due"))),
             engaged=Count("pk", filter=judged & Q(engaged_exists())),
             offered=Count("pk", filter=offered),
-            # Having reached 'opted in', a case can only be opted in, opted out or closed now.
-            opted_in=Count("pk", filter=offered & Q(status__in=REACHED_OPT_IN) & Q(opted_in_since(period))),
+            # Having reached 'opted in', a case can only be opted in, opted out or closed now. The
+            # status first: PostgreSQL evaluates a FILTER's conditions in order, so the offer's
+            # subquery runs only for the cases that could have opted in.
+            opted_in=Count("pk", filter=Q(status__in=REACHED_OPT_IN) & offered & Q(opted_in_since(period))),
         )
     )
 
