@@ -32,6 +32,8 @@ export async function initAutocompletes (root = document) {
   }
   for (const select of selects) {
     const empty = select.querySelector('option[value=""]')
+    const id = select.id // the search box takes it; the select becomes id-select
+    const describedBy = (select.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean)
     window.accessibleAutocomplete.enhanceSelectElement({
       selectElement: select,
       // Show every option on focus or arrow-down too, so the list can still be browsed.
@@ -54,5 +56,21 @@ export async function initAutocompletes (root = document) {
       // A field in error keeps GOV.UK's red border on the input that replaces the select.
       inputClasses: select.closest('.govuk-form-group--error') ? 'govuk-input--error' : null
     })
+    keepDescribedBy(document.getElementById(id), describedBy)
   }
+}
+
+// The search box describes itself only by the library's own usage hint, and drops even that once
+// typed in (alphagov/accessible-autocomplete#589, open): the field's hint and error message, which
+// the select named in aria-describedby, would go unheard. Put them first, and back each time the
+// library rewrites the attribute.
+function keepDescribedBy (input, ids) {
+  if (!input || !ids.length) return
+  const link = () => {
+    const current = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean)
+    const wanted = [...ids, ...current.filter((each) => !ids.includes(each))]
+    if (wanted.join(' ') !== current.join(' ')) input.setAttribute('aria-describedby', wanted.join(' '))
+  }
+  link()
+  new window.MutationObserver(link).observe(input, { attributes: true, attributeFilter: ['aria-describedby'] })
 }

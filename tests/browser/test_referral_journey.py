@@ -153,3 +153,26 @@ def test_with_javascript_the_search_box_of_an_offence_in_error_has_the_red_borde
     search_box = page.locator(".autocomplete__wrapper input#id_offence")
     expect(search_box).to_have_class(re.compile(r"\bgovuk-input--error\b"))
     expect(search_box).to_have_css("border-color", RED)
+
+
+def test_the_search_box_is_described_by_the_field_s_hint_and_error_before_and_after_typing(
+    page, live_server, vlo
+):
+    """accessible-autocomplete describes its search box only by its own usage hint, and drops that
+    once typed in: static/js/autocomplete.js keeps the select's hint and error message first."""
+    share_session(page, sign_in(Client(), vlo), live_server)
+    to_sentence_step(page, live_server)
+    continue_(page)  # nothing chosen: the field is in error
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    select_ids = (page.locator("#id_offence-select").get_attribute("aria-describedby") or "").split()
+    errors = [each for each in select_ids if each.endswith("_error")]
+    assert errors, select_ids  # the select names its error message
+    expect(page.locator(f"#{errors[0]}")).to_contain_text("Choose the offence")
+    search_box = page.locator(".autocomplete__wrapper input#id_offence")
+    described = (search_box.get_attribute("aria-describedby") or "").split()
+    assert described[: len(select_ids)] == select_ids
+    assert "id_offence__assistiveHint" in described  # and the library's own usage hint after them
+    search_box.fill("wound")
+    expect(page.locator(".autocomplete__option").first).to_be_visible()
+    described = (search_box.get_attribute("aria-describedby") or "").split()
+    assert described[: len(select_ids)] == select_ids  # still there once the library rewrote it
