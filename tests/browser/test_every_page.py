@@ -316,6 +316,10 @@ PAGES = [
         "admin_user",
         lambda case: reverse("operations:subject_access") + f"?reference={case.reference}",
     ),
+    # Django admin's own pages, with the service's stylesheet (static/css/admin.css: the changelist
+    # filters' target size).
+    PageType("admin, users", "admin_user", lambda case: reverse("admin:core_user_changelist")),
+    PageType("admin, teams", "admin_user", lambda case: reverse("admin:core_team_changelist")),
 ]
 
 
