@@ -15,6 +15,7 @@ from django.utils import timezone
 from offenders.models import KeyDate, Offender, OffenderAlias, SentenceEvent, SentenceOffence
 from vcs_portal.core.fields import blind_index_digests
 from vcs_portal.core.models import Role, User
+from vcs_portal.core.pages import Paged
 from vcs_portal.core.prepared import Prepared, set_prefetched
 from vcs_portal.core.scope import ScopedPrepared, refuse, teams_visible_to
 from vcs_portal.core.search import (
@@ -132,21 +133,6 @@ def _caseload_ids_build(user: Any, *rest: Any) -> QuerySet[Any]:
 _caseload_ids: ScopedPrepared[Any] = ScopedPrepared(_caseload_ids_build)
 
 
-class _CaseloadIds:
-    """What ``Paginator`` asks of a caseload: how many cases, and a slice of their ids."""
-
-    def __init__(self, user: Any, args: tuple[Any, ...], fixed: tuple[Any, ...]) -> None:
-        self._user, self._args, self._fixed = user, args, fixed
-
-    def count(self) -> int:
-        return _caseload_ids.count(self._user, *self._args, fixed=self._fixed)
-
-    def __getitem__(self, window: slice) -> list[int]:
-        start = window.start or 0
-        rows = _caseload_ids.window(start, window.stop - start, self._user, *self._args, fixed=self._fixed)
-        return [row["pk"] for row in rows]
-
-
 def page_of_caseload(
     *,
     user: Any,
@@ -162,7 +148,13 @@ def page_of_caseload(
     columns and whether descending), the count and the page's ids by SQL compiled once."""
     args = (*((today,) if deadline == "overdue" else ()), *((user.pk,) if mine_only else ()))
     fixed = (mine_only, status, deadline, *sort)
-    page: Page[Any] = Paginator(_CaseloadIds(user, args, fixed), per_page).get_page(number)  # type: ignore[arg-type]
+    ids_in_order = Paged(
+        lambda: _caseload_ids.count(user, *args, fixed=fixed),
+        lambda offset, limit: [
+            row["pk"] for row in _caseload_ids.window(offset, limit, user, *args, fixed=fixed)
+        ],
+    )
+    page: Page[Any] = Paginator(ids_in_order, per_page).get_page(number)  # type: ignore[arg-type]
     ids = list(page.object_list)
     rows = {case.pk: case for case in _caseload_rows.all(ids)}
     page.object_list = [rows[pk] for pk in ids if pk in rows]

@@ -14,6 +14,22 @@ from django.urls import reverse
 from .forms import ServiceForm
 
 
+class Paged:
+    """What ``Paginator`` asks of its list (how many rows, and a slice of them), given as a count
+    and a window (offset, limit): for a list counted and cut by compiled SQL (``Prepared.count``
+    and ``Prepared.window``) or by a queryset."""
+
+    def __init__(self, count: Callable[[], int], window: Callable[[int, int], list[Any]]) -> None:
+        self._count, self._window = count, window
+
+    def count(self) -> int:
+        return self._count()
+
+    def __getitem__(self, rows: slice) -> list[Any]:
+        start = rows.start or 0
+        return self._window(start, rows.stop - start)
+
+
 def post_data(request: HttpRequest) -> Any:
     """The data to bind a form to: the POST, or nothing for a GET (an unbound form)."""
     return request.POST if request.method == "POST" else None

@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from django import template
-from django.http import QueryDict
+from django.template.defaulttags import querystring
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -40,18 +40,10 @@ _ARROWS = {
 }
 
 
-def query_with(query: QueryDict, **changes: Any) -> str:
-    """``query`` with ``changes`` made (None removes a key), as ``?…``: what Django's
-    ``{% querystring %}`` gives, escaped for an attribute."""
-    params = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    if not params and not query:
-        return ""
-    return escape(f"?{params.urlencode()}")
+def query_with(context: template.Context, **changes: Any) -> str:
+    """Django's ``{% querystring %}`` (the request's query with ``changes`` made, None removing a
+    key), escaped for an attribute as the template escaped the tag's output."""
+    return escape(querystring(context, **changes))
 
 
 @register.simple_tag(takes_context=True)
@@ -66,12 +58,11 @@ def govuk_pagination(
     pages: Iterable[Any] = (
         page_range if page_range is not None else context.get("page_range") or page.paginator.page_range
     )
-    query = context["request"].GET
     html = ['<nav class="govuk-pagination" aria-label="Pagination">']
     if page.has_previous():
         html.append(
             '<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" '
-            f'href="{query_with(query, page=page.previous_page_number())}" rel="prev">{_PREV_ICON}'
+            f'href="{query_with(context, page=page.previous_page_number())}" rel="prev">{_PREV_ICON}'
             '<span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page'
             "</span></span></a></div>"
         )
@@ -84,14 +75,14 @@ def govuk_pagination(
         item, aria = (" govuk-pagination__item--current", ' aria-current="page"') if current else ("", "")
         html.append(
             f'<li class="govuk-pagination__item{item}">'
-            f'<a class="govuk-link govuk-pagination__link" href="{query_with(query, page=number)}" '
+            f'<a class="govuk-link govuk-pagination__link" href="{query_with(context, page=number)}" '
             f'aria-label="Page {number}"{aria}>{number}</a></li>'
         )
     html.append("</ul>")
     if page.has_next():
         html.append(
             '<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" '
-            f'href="{query_with(query, page=page.next_page_number())}" rel="next">'
+            f'href="{query_with(context, page=page.next_page_number())}" rel="next">'
             '<span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page'
             f"</span></span>{_NEXT_ICON}</a></div>"
         )
@@ -103,14 +94,13 @@ def govuk_pagination(
 def sort_headers(context: template.Context, headers: Iterable[dict[str, Any]]) -> SafeString:
     """The ``<th>`` of each sortable column: ``{"label", "aria_sort", "next"}``, its link sorting by
     ``next`` from the first page, the current direction shown by an arrow."""
-    query = context["request"].GET
     html = []
     for header in headers:
         aria_sort = escape(header["aria_sort"])
         html.append(
             f'<th scope="col" class="govuk-table__header" aria-sort="{aria_sort}">'
             '<a class="govuk-link govuk-link--no-visited-state" '
-            f'href="{query_with(query, sort=header["next"], page=None)}">{escape(str(header["label"]))}</a>'
+            f'href="{query_with(context, sort=header["next"], page=None)}">{escape(str(header["label"]))}</a>'
             f"{_ARROWS.get(header['aria_sort'], '')}</th>"
         )
     return mark_safe("".join(html))  # noqa: S308  (every value escaped above)

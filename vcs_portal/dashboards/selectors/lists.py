@@ -24,6 +24,7 @@ from django.http import Http404
 
 from contacts.models import Task, TaskKind
 from parole.models import ConditionOutcome, LicenceConditionRequest, ParoleReview, VictimPersonalStatement
+from vcs_portal.core.pages import Paged
 from vcs_portal.core.prepared import Prepared
 from victims.models import Case
 
@@ -350,36 +351,34 @@ class ListRow:
 # value read from the database while building (``task_owner_ids``) would otherwise be compiled
 # in for good, and Prepared could not tell.
 # Each says whether its query reads today's date (an argument the SQL does not take is refused).
+# None is an upcoming-dates list, so none reads the hourly snapshot.
 PREPARED_LISTS = {"never_offered": True, "first_contact_overdue": True, "open_cases": False}
 
 
-def _list_ids_build(team_ids: list[int], *rest: Any) -> QuerySet[Any]:
-    """A prepared list's ids and dates: ``rest`` is today (if the list reads it), the officer (if
-    narrowed to one), then the fixed key and snapshot choice."""
-    key, snapshot = rest[-2:]
-    today, officer = (rest[0], rest[1:-2]) if PREPARED_LISTS[key] else (date.min, rest[:-2])
-    args = ListArgs(
-        today=today, team_ids=team_ids, officer_id=officer[0] if officer else None, snapshot=snapshot
+def _prepared_list(team_ids: list[int], *rest: Any) -> QuerySet[Any]:
+    """A prepared list's cases in the teams: ``rest`` is today (if the list reads it), the officer
+    (if narrowed to one), then the list's key (fixed)."""
+    key = rest[-1]
+    today, officer = (rest[0], rest[1:-1]) if PREPARED_LISTS[key] else (date.min, rest[:-1])
+    args = ListArgs(today=today, team_ids=team_ids, officer_id=officer[0] if officer else None)
+    return LISTS[key].cases(args).filter(team_id__any_of=team_ids)
+
+
+def _prepared_args(key: str, scope: Scope, today: date, officer_id: int | None = None) -> tuple[Any, ...]:
+    """The arguments ``_prepared_list`` takes for a list in ``PREPARED_LISTS``."""
+    day = (today,) if PREPARED_LISTS[key] else ()
+    officer = (officer_id,) if officer_id is not None else ()
+    return (list(scope.team_ids), *day, *officer)
+
+
+# A prepared list's ids and dates (a page of them), and its first rows with what a row shows (as
+# ``case_list``) for a dashboard's preview.
+_list_ids: Prepared[Any] = Prepared(lambda *values: _prepared_list(*values).values("pk", "list_date"))
+_list_head: Prepared[Case] = Prepared(
+    lambda *values: (
+        _prepared_list(*values).select_related("victim", "offender", "officer", "team").only(*LIST_FIELDS)
     )
-    cases: QuerySet[Any] = LISTS[key].cases(args).filter(team_id__any_of=team_ids)
-    return cases.values("pk", "list_date")
-
-
-_list_ids: Prepared[Any] = Prepared(_list_ids_build)
-
-
-def _list_head_build(team_ids: list[int], *rest: Any) -> QuerySet[Case]:
-    """A prepared list's rows with what a row shows (as ``case_list``), for a dashboard's preview."""
-    key, snapshot = rest[-2:]
-    today, officer = (rest[0], rest[1:-2]) if PREPARED_LISTS[key] else (date.min, rest[:-2])
-    args = ListArgs(
-        today=today, team_ids=team_ids, officer_id=officer[0] if officer else None, snapshot=snapshot
-    )
-    cases = LISTS[key].cases(args).filter(team_id__any_of=team_ids)
-    return cases.select_related("victim", "offender", "officer", "team").only(*LIST_FIELDS)
-
-
-_list_head: Prepared[Case] = Prepared(_list_head_build)
+)
 
 
 def list_head(*, key: str, scope: Scope, today: date, rows: int) -> list[Case]:
@@ -387,42 +386,7 @@ def list_head(*, key: str, scope: Scope, today: date, rows: int) -> list[Case]:
     ``PREPARED_LISTS``, by SQL compiled once."""
     if key not in PREPARED_LISTS:
         return list(case_list(key=key, scope=scope, today=today)[:rows])
-    day = (today,) if PREPARED_LISTS[key] else ()
-    snapshot = key.startswith(tuple(UPCOMING_KINDS)) and snapshot_is_fresh()
-    return _list_head.window(0, rows, list(scope.team_ids), *day, fixed=(key, snapshot))
-
-
-class _Ids:
-    """What ``Paginator`` asks of a list: how many cases, and a slice of their ids with dates."""
-
-    def __init__(
-        self,
-        cases: QuerySet[Case] | Callable[[], QuerySet[Case]],
-        prepared: tuple[tuple[Any, ...], tuple[Any, ...]] | None,
-    ) -> None:
-        self._given = cases
-        self._prepared = prepared  # (arguments, fixed) for _list_ids, or None: the ORM's
-
-    @property
-    def _cases(self) -> QuerySet[Case]:
-        """The list's queryset, built only if the ORM serves it (a prepared list never needs it)."""
-        if callable(self._given):
-            self._given = self._given()
-        return self._given
-
-    def count(self) -> int:
-        if self._prepared is not None:
-            args, fixed = self._prepared
-            return _list_ids.count(*args, fixed=fixed)
-        return self._cases.count()
-
-    def __getitem__(self, window: slice) -> list[tuple[int, Any]]:
-        if self._prepared is not None:
-            args, fixed = self._prepared
-            start, stop = window.start or 0, window.stop
-            rows = _list_ids.window(start, stop - start, *args, fixed=fixed)
-            return [(row["pk"], row["list_date"]) for row in rows]
-        return list(self._cases.values_list("pk", "list_date")[window])  # type: ignore[misc]
+    return _list_head.window(0, rows, *_prepared_args(key, scope, today), fixed=(key,))
 
 
 def page_of_list(
@@ -442,13 +406,21 @@ def page_of_list(
     Given the list's ``key``, ``scope``, ``today`` and ``officer_id``, a list in ``PREPARED_LISTS``
     is counted and cut by SQL compiled once; ``cases`` (the same list, or a function that builds
     it) serves the others."""
-    prepared = None
     if key in PREPARED_LISTS and scope is not None and today is not None:
-        snapshot = key.startswith(tuple(UPCOMING_KINDS)) and snapshot_is_fresh()
-        day = (today,) if PREPARED_LISTS[key] else ()
-        officer = (officer_id,) if officer_id is not None else ()
-        prepared = ((list(scope.team_ids), *day, *officer), (key, snapshot))
-    page: Page[Any] = Paginator(_Ids(cases, prepared), per_page).get_page(number)  # type: ignore[arg-type]
+        args = _prepared_args(key, scope, today, officer_id)
+        ids = Paged(
+            lambda: _list_ids.count(*args, fixed=(key,)),
+            lambda offset, limit: [
+                (row["pk"], row["list_date"]) for row in _list_ids.window(offset, limit, *args, fixed=(key,))
+            ],
+        )
+    else:
+        queryset: QuerySet[Any] = cases() if callable(cases) else cases  # built only if the ORM serves it
+        ids = Paged(
+            queryset.count,
+            lambda offset, limit: list(queryset.values_list("pk", "list_date")[offset : offset + limit]),
+        )
+    page: Page[Any] = Paginator(ids, per_page).get_page(number)  # type: ignore[arg-type]
     found = list(page.object_list)
     rows = {row["pk"]: row for row in _list_rows.all([pk for pk, _ in found])}
     page.object_list = [ListRow.of(rows[pk], day) for pk, day in found if pk in rows]
